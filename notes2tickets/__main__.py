@@ -1,0 +1,3 @@
+from notes2tickets.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,227 @@
+"""Command line: parse arguments, build Settings, call the core, print.
+
+Exit codes: 0 ok; 1 some files or items failed (retried next run); 2 usage,
+config, auth or state error; 3 internal error (a bug: please report it);
+130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, Optional, Sequence, TextIO
+
+from notes2tickets import __version__
+from notes2tickets.errors import (
+    EXIT_BUG,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    Notes2TicketsError,
+)
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0    everything done
+  1    some files or items failed (they are retried on the next run)
+  2    usage, configuration, authentication or state error (nothing was filed)
+  3    internal error (a bug: please report it)
+  130  interrupted (Ctrl-C); the item in flight is reconciled on the next run
+"""
+
+ENV_HELP = """\
+environment:
+  PAGURE_URL           tracker URL (default https://pagure.io)
+  PAGURE_PROJECT       project: repo, ns/repo, fork/user/repo or fork/user/ns/repo
+  PAGURE_API_TOKEN     API token with the issue_create ACL (never printed)
+  NOTES2TICKETS_STATE  state database path
+  NOTES2TICKETS_HOOK   in git hooks: "off" skips the hook, "dry-run" only previews
+A .env file at the repository root is read too; the real environment wins.
+"""
+
+HOOK_TYPES = ("post-commit", "post-merge", "pre-push")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's default exit code is 2 too, but keep one line
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="notes2tickets",
+        description="File the action items of Markdown meeting notes as Pagure tickets, never twice.",
+        epilog=EXIT_CODES_HELP + "\n" + ENV_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"notes2tickets {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    parse = sub.add_parser("parse", help="list the action items found in notes (no token, no network)")
+    parse.add_argument("paths", nargs="+", metavar="PATH", help="notes files or folders (*.md, *.markdown)")
+    _add_format(parse)
+
+    sync = sub.add_parser(
+        "sync",
+        help="file one ticket per new action item",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sync.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
+    sync.add_argument("--dry-run", action="store_true", help="show the plan; write nothing anywhere")
+    sync.add_argument("--offline", action="store_true", help="make no network request at all (state-only dedup)")
+    sync.add_argument("--include-done", action="store_true", help="file done ([x]) items too")
+    sync.add_argument("--force", action="store_true", help="file items that look like an open remote issue")
+    sync.add_argument("--changed-since", metavar="REV", help="only notes files changed since REV (for CI jobs)")
+    _add_tracker(sync)
+    _add_format(sync)
+
+    status = sub.add_parser("status", help="list what the state database knows")
+    _add_tracker(status)
+    _add_format(status)
+
+    state = sub.add_parser("state", help="manage the state database")
+    state_sub = state.add_subparsers(dest="state_command", metavar="ACTION", parser_class=_Parser)
+    state_sub.required = True
+    rebuild = state_sub.add_parser("rebuild", help="rebuild state from the markers of the tracker's issues")
+    _add_tracker(rebuild)
+
+    hook = sub.add_parser("hook", help="install, remove or run the git hooks")
+    hook_sub = hook.add_subparsers(dest="hook_command", metavar="ACTION", parser_class=_Parser)
+    hook_sub.required = True
+    install = hook_sub.add_parser("install", help="install a git hook that files new action items")
+    _add_hook_type(install)
+    install.add_argument("--dry-run", action="store_true", help="install a hook that only previews")
+    install.add_argument("--force", action="store_true", help="replace a foreign hook instead of chaining it")
+    uninstall = hook_sub.add_parser("uninstall", help="remove our hook, restoring a chained foreign one")
+    _add_hook_type(uninstall)
+    run = hook_sub.add_parser("run", help="what the installed hook script calls")
+    _add_hook_type(run, required=True)
+    run.add_argument("--dry-run", action="store_true", help="only preview")
+    return parser
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+
+
+def _add_tracker(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--project", metavar="NS/REPO", help="Pagure project (or set $PAGURE_PROJECT)")
+    parser.add_argument("--url", metavar="URL", help="Pagure URL, default https://pagure.io (or set $PAGURE_URL)")
+    parser.add_argument("--state", metavar="FILE", help="state database (or set $NOTES2TICKETS_STATE)")
+
+
+def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    parser.add_argument(
+        "--type",
+        dest="hook_type",
+        choices=HOOK_TYPES,
+        default=None if required else "post-commit",
+        required=required,
+        help="hook type (default post-commit)" if not required else "hook type",
+    )
+
+
+def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    args = _build_parser().parse_args(argv)
+    secret: Optional[str] = os.environ.get("PAGURE_API_TOKEN")
+    try:
+        return _dispatch(args, out=out, err=err)
+    except Notes2TicketsError as exc:
+        err.write(f"error: {_redact(str(exc), secret)}\n")
+        return exc.exit_code
+    except KeyboardInterrupt:
+        err.write("interrupted: the item in flight (if any) is reconciled on the next run\n")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
+        detail = _redact(f"{exc.__class__.__name__}: {exc}", secret)
+        err.write(f"internal error: {detail} (this is a bug in notes2tickets {__version__}: please report it)\n")
+        return EXIT_BUG
+
+
+def _redact(text: str, secret: Optional[str]) -> str:
+    text = text.replace("\n", " ").strip()
+    return text.replace(secret, "<hidden>") if secret else text
+
+
+def _settings(args: argparse.Namespace, start: Optional[Path] = None) -> Any:
+    from notes2tickets.config import build_settings, find_root
+
+    flags = {k: getattr(args, k, None) for k in ("url", "project", "state")}
+    root = find_root(start or Path.cwd())
+    return build_settings(flags=flags, environ=os.environ, root=root)
+
+
+def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    if args.command == "parse":
+        return _parse(args, out=out, err=err)
+    if args.command == "sync":
+        return _sync(args, out=out, err=err)
+    if args.command == "status":
+        from notes2tickets import sync
+
+        return sync.show_status(settings=_settings(args), fmt=args.format, out=out)
+    if args.command == "state":
+        from notes2tickets import sync
+
+        return sync.rebuild_state(settings=_settings(args), out=out, err=err)
+    return _hook(args, out=out, err=err)
+
+
+def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    from notes2tickets.extract import parse_paths
+    from notes2tickets.parse_report import format_json, format_text
+
+    settings = _settings(args, Path(args.paths[0]))
+    result = parse_paths(args.paths, options=settings.extract)
+    for warning in result.warnings:
+        err.write(f"warning: {warning}\n")
+    for error in result.errors:
+        err.write(f"error: {error}\n")
+    out.write(format_json(result.items) if args.format == "json" else format_text(result.items))
+    return EXIT_FAILED if result.errors else EXIT_OK
+
+
+def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    from notes2tickets import sync
+
+    settings = _settings(args, Path(args.paths[0]) if args.paths else None)
+    return sync.run(
+        settings=settings,
+        paths=args.paths,
+        changed_since=args.changed_since,
+        dry_run=args.dry_run,
+        offline=args.offline,
+        include_done=args.include_done,
+        force=args.force,
+        fmt=args.format,
+        out=out,
+        err=err,
+    )
+
+
+def _hook(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    from notes2tickets import hooks
+
+    settings = _settings(args)
+    if args.hook_command == "install":
+        out.write(hooks.install(settings=settings, hook_type=args.hook_type, dry_run=args.dry_run, force=args.force) + "\n")
+        return EXIT_OK
+    if args.hook_command == "uninstall":
+        out.write(hooks.uninstall(settings=settings, hook_type=args.hook_type) + "\n")
+        return EXIT_OK
+    return hooks.run(
+        settings=settings,
+        hook_type=args.hook_type,
+        dry_run=args.dry_run,
+        mode=os.environ.get("NOTES2TICKETS_HOOK", ""),
+        stdin=sys.stdin.buffer,
+        out=out,
+        err=err,
+    )

@@ -1,0 +1,279 @@
+"""Settings: flags > environment > .env > config file > defaults, built once.
+
+This is the only module that looks at environment variables (``cli`` hands it
+``os.environ``); everything else receives a frozen ``Settings``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping, Optional
+from urllib.parse import urlsplit
+
+from notes2tickets.errors import ConfigError
+from notes2tickets.model import DEFAULT_SECTION_HEADINGS, ExtractOptions
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.9/3.10 in CI
+    import tomli as tomllib
+
+DEFAULT_URL = "https://pagure.io"
+CONFIG_FILE = ".notes2tickets.toml"
+DEFAULT_NOTES_GLOBS = (
+    "meetups/**/*.md",
+    "meetings/**/*.md",
+    "minutes/**/*.md",
+    "notes/**/*.md",
+)
+ENV_KEYS = ("PAGURE_URL", "PAGURE_PROJECT", "PAGURE_API_TOKEN", "NOTES2TICKETS_STATE")
+_PROJECT_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs; the token is kept out of ``repr``."""
+
+    url: str = DEFAULT_URL
+    project: Optional[str] = None
+    token: Optional[str] = field(default=None, repr=False)
+    state_path: Optional[Path] = None
+    root: Path = Path(".")
+    config_path: Optional[Path] = None
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    default_tags: tuple[str, ...] = ()
+    private: bool = False
+    notes: tuple[str, ...] = DEFAULT_NOTES_GLOBS
+    link_template: Optional[str] = None
+    duplicate_threshold: float = 0.9
+    strict_push: bool = False
+    timeout: float = 30.0
+    lock_timeout: float = 30.0
+    xdg_state_home: Optional[str] = None
+    home: Path = Path("~")
+
+    def require_project(self) -> str:
+        if not self.project:
+            raise ConfigError(
+                "no Pagure project set: pass --project NS/REPO, set $PAGURE_PROJECT, "
+                f"or put project = \"ns/repo\" in {CONFIG_FILE}"
+            )
+        return self.project
+
+
+def find_root(start: Path) -> Path:
+    """The git work tree holding ``start``, else ``start``'s folder."""
+    folder = start if start.is_dir() else start.parent
+    folder = folder if str(folder) else Path(".")
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except (OSError, ValueError):
+        return folder.resolve()
+    if out.returncode == 0 and out.stdout.strip():
+        return Path(out.stdout.strip())
+    return folder.resolve()
+
+
+def build_settings(
+    *,
+    flags: Mapping[str, Any],
+    environ: Mapping[str, str],
+    root: Path,
+) -> Settings:
+    """Merge the layers; ``flags`` holds only the options given on the command line."""
+    config_path, file_cfg = load_config_file(root)
+    settings = _from_config(file_cfg, config_path, root)
+    env = {**_dotenv(root), **{k: v for k, v in environ.items() if k in ENV_KEYS}}
+    layered = {
+        "url": flags.get("url") or env.get("PAGURE_URL") or settings.url,
+        "project": flags.get("project") or env.get("PAGURE_PROJECT") or settings.project,
+        "token": env.get("PAGURE_API_TOKEN") or None,
+        "state_path": _path(flags.get("state") or env.get("NOTES2TICKETS_STATE")),
+        "xdg_state_home": environ.get("XDG_STATE_HOME") or None,
+        "home": Path(environ.get("HOME") or Path.home()),
+    }
+    settings = replace(settings, **layered)
+    _check_url(settings)
+    if settings.project is not None:
+        check_project(settings.project)
+    return settings
+
+
+def _path(value: Optional[str]) -> Optional[Path]:
+    return Path(value).expanduser() if value else None
+
+
+def _dotenv(root: Path) -> dict[str, str]:
+    """Values of ``<root>/.env`` for our keys; never written into ``os.environ``."""
+    path = root / ".env"
+    if not path.is_file():
+        return {}
+    from dotenv import dotenv_values  # only when a .env exists: keeps start-up light
+
+    try:
+        values = dotenv_values(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.__class__.__name__}); fix or remove the file") from None
+    return {k: v for k, v in values.items() if k in ENV_KEYS and v}
+
+
+def load_config_file(root: Path) -> tuple[Optional[Path], dict[str, Any]]:
+    """``.notes2tickets.toml`` at the root, else ``[tool.notes2tickets]`` of ``pyproject.toml``."""
+    own = root / CONFIG_FILE
+    if own.is_file():
+        return own, _read_toml(own)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("notes2tickets")
+        if table is not None:
+            if not isinstance(table, dict):
+                raise ConfigError(f"{pyproject}: [tool.notes2tickets] must be a table")
+            return pyproject, table
+    return None, {}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.__class__.__name__})") from None
+
+
+_TOP_KEYS: dict[str, type | tuple[type, ...]] = {
+    "url": str,
+    "project": str,
+    "notes": list,
+    "default_tags": list,
+    "private": bool,
+    "link_template": str,
+    "duplicate_threshold": (int, float),
+    "strict_push": bool,
+    "timeout": (int, float),
+    "lock_timeout": (int, float),
+    "aliases": dict,
+    "extract": dict,
+}
+_EXTRACT_KEYS = ("task_lists", "action_sections", "markers", "meetbot")
+
+
+def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Settings:
+    where = str(path) if path else CONFIG_FILE
+    if "token" in cfg:
+        raise ConfigError(f"{where}: never put the API token in the config file; set $PAGURE_API_TOKEN or use .env")
+    for key, value in cfg.items():
+        expected = _TOP_KEYS.get(key)
+        if expected is None:
+            known = ", ".join(sorted(_TOP_KEYS))
+            raise ConfigError(f"{where}: unknown key '{key}' (known keys: {known})")
+        if not isinstance(value, expected) or (expected != bool and isinstance(value, bool)):
+            raise ConfigError(f"{where}: '{key}' must be {_type_name(expected)}, not {type(value).__name__}")
+    threshold = float(cfg.get("duplicate_threshold", 0.9))
+    if not 0.5 <= threshold <= 1.0:
+        raise ConfigError(f"{where}: 'duplicate_threshold' must be between 0.5 and 1.0, not {threshold}")
+    for key in ("timeout", "lock_timeout"):
+        if key in cfg and not 0 < float(cfg[key]) <= 3600:
+            raise ConfigError(f"{where}: '{key}' must be between 0 and 3600 seconds")
+    return Settings(
+        url=cfg.get("url", DEFAULT_URL),
+        project=cfg.get("project"),
+        root=root,
+        config_path=path,
+        extract=_extract_options(cfg.get("extract", {}), cfg.get("aliases", {}), where),
+        default_tags=tuple(_strings(cfg.get("default_tags", []), "default_tags", where)),
+        private=cfg.get("private", False),
+        notes=tuple(_strings(cfg.get("notes", list(DEFAULT_NOTES_GLOBS)), "notes", where)),
+        link_template=cfg.get("link_template"),
+        duplicate_threshold=threshold,
+        strict_push=cfg.get("strict_push", False),
+        timeout=float(cfg.get("timeout", 30.0)),
+        lock_timeout=float(cfg.get("lock_timeout", 30.0)),
+    )
+
+
+def _extract_options(table: Mapping[str, Any], aliases: Mapping[str, Any], where: str) -> ExtractOptions:
+    switches: dict[str, bool] = {}
+    for key, value in table.items():
+        if key == "section_headings":
+            continue
+        if key not in _EXTRACT_KEYS:
+            raise ConfigError(
+                f"{where}: unknown key 'extract.{key}' (known: {', '.join(_EXTRACT_KEYS)}, section_headings)"
+            )
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: 'extract.{key}' must be true or false")
+        switches[key] = value
+    headings = _strings(table.get("section_headings", list(DEFAULT_SECTION_HEADINGS)), "extract.section_headings", where)
+    alias_map = {}
+    for name, user in aliases.items():
+        if not isinstance(user, str) or not user.strip():
+            raise ConfigError(f"{where}: 'aliases.\"{name}\"' must be a tracker username (a string)")
+        alias_map[name.strip().lower()] = user.strip()
+    return ExtractOptions(
+        section_headings=tuple(h.strip().lower() for h in headings),
+        aliases=alias_map,
+        **switches,
+    )
+
+
+def _strings(value: Any, key: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    names = {str: "a string", list: "a list", bool: "true or false", dict: "a table", int: "a number", float: "a number"}
+    if isinstance(expected, tuple):
+        return names[expected[0]]
+    return names[expected]
+
+
+def check_project(project: str) -> None:
+    """Accept ``repo``, ``ns/repo``, ``fork/user/repo``, ``fork/user/ns/repo``."""
+    parts = project.split("/")
+    forked = parts[0] == "fork"
+    count = len(parts) - (2 if forked else 0)
+    ok = 1 <= count <= 2 and all(_PROJECT_SEGMENT.match(p) and p not in (".", "..") for p in parts)
+    if not ok or (forked and len(parts) < 3):
+        raise ConfigError(
+            f"invalid Pagure project {project!r}: use repo, ns/repo, fork/user/repo or fork/user/ns/repo "
+            "(--project, $PAGURE_PROJECT or 'project' in the config file)"
+        )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(settings: Settings) -> None:
+    parts = urlsplit(settings.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"invalid Pagure URL {settings.url!r}: use https://host (--url, $PAGURE_URL or 'url' in the config file)"
+        )
+    if parts.username or parts.password:
+        raise ConfigError("the Pagure URL must not carry credentials: set $PAGURE_API_TOKEN instead")
+    if parts.scheme == "http" and settings.token and not is_loopback(parts.hostname):
+        raise ConfigError(
+            f"refusing to send the API token over plain http to {parts.hostname}: "
+            "use an https:// URL (--url or $PAGURE_URL)"
+        )
