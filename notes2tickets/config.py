@@ -67,22 +67,21 @@ class Settings:
 
 
 def find_root(start: Path) -> Path:
-    """The git work tree holding ``start``, else ``start``'s folder."""
+    """The git work tree holding ``start``; outside git, the current folder."""
     folder = start if start.is_dir() else start.parent
-    folder = folder if str(folder) else Path(".")
     try:
         out = subprocess.run(
             ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder,
+            cwd=folder if str(folder) else ".",
             capture_output=True,
             text=True,
             check=False,
         )
     except (OSError, ValueError):
-        return folder.resolve()
+        return Path.cwd()
     if out.returncode == 0 and out.stdout.strip():
         return Path(out.stdout.strip())
-    return folder.resolve()
+    return Path.cwd()
 
 
 def build_settings(

@@ -1,0 +1,161 @@
+"""Apply a plan: one create per new item, state written around every POST.
+
+For each item: look for its marker once more (another machine may have just
+filed it), write a ``pending`` row, POST, write ``filed``. After an ambiguous
+failure (timeout, reset, 5xx, HTML) the marker is looked for before any new
+attempt, so an issue the server did create is adopted, never filed twice.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, NamedTuple, Optional, Sequence
+
+from notes2tickets.body import clean_title, render_body
+from notes2tickets.errors import FatalTrackerError, TrackerError
+from notes2tickets.model import ActionItem
+from notes2tickets.pagure import PagureClient, ProjectInfo
+from notes2tickets.plan import ADOPT, NEW, Decision
+from notes2tickets.remote import Mirror
+from notes2tickets.state import StateStore
+
+MAX_ATTEMPTS = 3
+
+
+class Outcome(NamedTuple):
+    item: ActionItem
+    status: str  # filed | adopted | failed
+    issue_id: Optional[int]
+    issue_url: Optional[str]
+    message: str
+
+
+class Prepared(NamedTuple):
+    title: str
+    content: str
+    tags: tuple[str, ...]
+    assignee: Optional[str]
+    priority: Optional[str]
+    milestone: Optional[str]
+    private: bool
+    warnings: tuple[str, ...]
+
+
+class Target(NamedTuple):
+    """Where to file and how: the tracker, the state keys and per-item settings."""
+
+    client: PagureClient
+    store: StateStore
+    mirror: Mirror
+    url: str
+    project: str
+    default_tags: tuple[str, ...]
+    private: bool
+    link: Callable[[ActionItem], Optional[str]]
+    source_path: Callable[[ActionItem], str]
+
+
+def prepare(item: ActionItem, *, target: Target, info: ProjectInfo) -> Prepared:
+    """Validate owners, priority and milestone against the project; never send what it rejects."""
+    warnings: list[str] = []
+    users = [name for name in item.assignees if target.client.user_exists(name)]
+    strangers = [name for name in item.assignees if name not in users]
+    for name in strangers:
+        warnings.append(f"{name} is not a user of {target.url}: filed unassigned, owner named in the body")
+    dropped: list[str] = []
+    priority = info.priority_key(item.priority) if item.priority else None
+    if item.priority and priority is None:
+        choices = ", ".join(info.priorities.values()) or "none defined"
+        dropped.append(f"**Priority** from the notes: {item.priority} (not a priority of this project)")
+        warnings.append(f"priority {item.priority!r} is not one of {target.project}'s ({choices}): filed without it")
+    milestone = item.milestone if item.milestone in info.milestones else None
+    if item.milestone and milestone is None:
+        dropped.append(f"**Milestone** from the notes: {item.milestone} (not a milestone of this project)")
+        warnings.append(f"milestone {item.milestone!r} is not one of {target.project}'s: filed without it")
+    assignee = users[0] if users else None
+    content = render_body(item, link=target.link(item), unassigned_owners=strangers, assigned=assignee, dropped=dropped)
+    tags = tuple(dict.fromkeys((*item.tags, *target.default_tags)))
+    return Prepared(clean_title(item.title), content, tags, assignee, priority, milestone, item.private or target.private, tuple(warnings))
+
+
+def apply(
+    decisions: Sequence[Decision],
+    *,
+    target: Target,
+    progress: Callable[[str], None],
+) -> list[Outcome]:
+    """File the ``new`` decisions in order and record ``adopt`` ones; FatalTrackerError stops the run."""
+    todo = [d for d in decisions if d.action in (NEW, ADOPT)]
+    info = target.client.project_info() if any(d.action == NEW for d in todo) else None
+    outcomes = []
+    for index, decision in enumerate(todo, 1):
+        outcome = _adopt(decision, target) if decision.action == ADOPT else _file_one(decision.item, target, info)
+        outcomes.append(outcome)
+        progress(_progress_line(index, len(todo), outcome))
+        if outcome.status != "failed" and outcome.message:
+            progress(f"  warning: {outcome.message}")
+    return outcomes
+
+
+def _progress_line(index: int, total: int, outcome: Outcome) -> str:
+    title = clean_title(outcome.item.title)
+    if outcome.status == "failed":
+        return f"[{index}/{total}] failed {outcome.item.path}:{outcome.item.line} \"{title}\": {outcome.message}"
+    return f"[{index}/{total}] {outcome.status} #{outcome.issue_id} \"{title}\" {outcome.issue_url}"
+
+
+def _adopt(decision: Decision, target: Target) -> Outcome:
+    item = decision.item
+    assert decision.issue_id is not None and decision.issue_url is not None
+    target.store.mark_filed(
+        url=target.url, project=target.project, fingerprint=item.fingerprint, issue_id=decision.issue_id,
+        issue_url=decision.issue_url, title=clean_title(item.title), path=target.source_path(item), line=item.line,
+    )
+    return Outcome(item, "adopted", decision.issue_id, decision.issue_url, "found on the tracker")
+
+
+def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> Outcome:
+    assert info is not None
+    keys = {"url": target.url, "project": target.project, "fingerprint": item.fingerprint}
+    try:
+        prepared = prepare(item, target=target, info=info)
+        existing = target.mirror.find(item.fingerprint)
+        if existing is not None:
+            return _adopt(Decision(item, ADOPT, "remote", "", existing.id, existing.url), target)
+        target.store.mark_pending(**keys, title=prepared.title, path=target.source_path(item), line=item.line)
+        return _create(item, prepared, target)
+    except FatalTrackerError:
+        raise
+    except TrackerError as exc:
+        target.store.mark_failed(**keys, error=str(exc))
+        return Outcome(item, "failed", None, None, str(exc))
+
+
+def _create(item: ActionItem, prepared: Prepared, target: Target) -> Outcome:
+    """POST, and after an ambiguous failure adopt the issue if its marker is there, else POST again."""
+    last: Optional[TrackerError] = None
+    for _attempt in range(MAX_ATTEMPTS):
+        target.mirror.posted()
+        try:
+            issue = target.client.create_issue(
+                title=prepared.title, content=prepared.content, tags=prepared.tags, assignee=prepared.assignee,
+                priority=prepared.priority, milestone=prepared.milestone, private=prepared.private,
+            )
+        except TrackerError as exc:
+            if not exc.ambiguous or isinstance(exc, FatalTrackerError):
+                raise
+            last = exc
+            found = target.mirror.find(item.fingerprint, force=True)  # a GET with retries: raises if the tracker is gone
+            if found is not None:
+                return _record(item, target, found.id, found.url, "adopted", prepared)
+            continue
+        target.mirror.add([issue])
+        return _record(item, target, issue.id, issue.url, "filed", prepared)
+    assert last is not None
+    raise TrackerError(f"{last} (tried {MAX_ATTEMPTS} times; retried on the next run)")
+
+
+def _record(item: ActionItem, target: Target, issue_id: int, issue_url: str, status: str, prepared: Prepared) -> Outcome:
+    target.store.mark_filed(
+        url=target.url, project=target.project, fingerprint=item.fingerprint, issue_id=issue_id, issue_url=issue_url,
+    )
+    return Outcome(item, status, issue_id, issue_url, "; ".join(prepared.warnings))
