@@ -47,11 +47,6 @@ def clean_title(title: str) -> str:
     return text
 
 
-def _strip_nul(text: str) -> str:
-    # PostgreSQL-backed Pagure answers 500 to a NUL anywhere in the body.
-    return text.replace("\x00", "")
-
-
 def render_body(
     item: ActionItem,
     *,
@@ -73,7 +68,7 @@ def render_body(
         parts.append("\n".join(facts))
     parts.append(_provenance(item, link))
     parts.append(marker(item.fingerprint))
-    return _strip_nul("\n\n".join(parts)) + "\n"
+    return "\n\n".join(parts) + "\n"  # pagure.py strips NUL, which PostgreSQL refuses
 
 
 def _facts(item: ActionItem, *, assigned: Optional[str], unassigned: Sequence[str], dropped: Iterable[str]) -> list[str]:

@@ -34,10 +34,12 @@ def tracker_url(settings: Settings) -> str:
     return settings.url.rstrip("/")
 
 
-def client_for(settings: Settings, *, need_token: bool) -> PagureClient:
+def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> PagureClient:
     if need_token and not settings.token:
         raise ConfigError(f"no API token: {NO_TOKEN}")
-    return PagureClient(url=tracker_url(settings), project=settings.require_project(), token=settings.token, timeout=settings.timeout)
+    # In a git hook an unreachable tracker must not hold the commit: no retries, a short timeout.
+    tuning = {"retries": 0, "timeout": min(settings.timeout, 10.0)} if hook else {"timeout": settings.timeout}
+    return PagureClient(url=tracker_url(settings), project=settings.require_project(), token=settings.token, **tuning)
 
 
 def read_mirror(settings: Settings, store: StateStore, project: str) -> list[RemoteRef]:
@@ -64,7 +66,7 @@ def file_run(
         outcomes: list[filing.Outcome] = []
         try:
             if plan.to_file():
-                client = client_for(settings, need_token=True)
+                client = client_for(settings, need_token=True, hook=hook)
                 client.preflight()
                 mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True)
                 plan = make_plan(result.items, known=known, remote=mirror.refresh(), **options)

@@ -21,15 +21,14 @@ import requests
 from requests.auth import AuthBase
 
 from . import __version__
+from .body import clean_title
 from .errors import ConfigError, FatalTrackerError, TrackerError
 
 PER_PAGE = 100
 MAX_RETRY_AFTER = 60.0
 MAX_TAG_LENGTH = 255  # PostgreSQL column limit; a longer tag gives EDBERROR
-MAX_TITLE_LENGTH = 255
 _FATAL_CODES = frozenset({"EINVALIDTOK", "EUBLOCKED", "ENOPROJECT", "ETRACKERDISABLED", "ETRACKERREADONLY"})
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
-_LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -351,15 +350,6 @@ class PagureClient:
 
 
 # -- helpers (pure) ----------------------------------------------------------------------
-
-
-def clean_title(title: str) -> str:
-    """One line, no control characters (NUL included), at most 255 characters."""
-    text = _CONTROL.sub("", _LINE_BREAKS.sub(" ", _SURROGATE.sub("\ufffd", title)))
-    text = " ".join(text.split())
-    if len(text) > MAX_TITLE_LENGTH:
-        text = text[: MAX_TITLE_LENGTH - 1].rstrip() + "…"
-    return text
 
 
 def _clean_text(text: str) -> str:

@@ -68,7 +68,8 @@ def run(
     err: TextIO,
     hook: bool = False,
 ) -> int:
-    files = notes_files(settings, paths, changed_since)
+    # From a hook, no PATH means "only the files of rows still pending", never every notes file.
+    files = list(paths) if hook else notes_files(settings, paths, changed_since)
     if not files and not hook:
         out.write("no notes files changed\n")
         return EXIT_OK

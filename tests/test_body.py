@@ -53,11 +53,6 @@ def test_clean_title_removes_control_characters() -> None:
     assert clean_title("a\x00b\tc\nd\x1b[31m \u202egood") == "ab c d[31m good"
 
 
-def test_body_never_contains_nul() -> None:
-    """PostgreSQL-backed Pagure rejects NUL anywhere in the body."""
-    assert "\x00" not in render_body(_item(description="x\x00y"), link=None)
-
-
 def test_marker_round_trip_and_code_fences() -> None:
     """find_marker reads our marker back, but not one quoted inside a code fence."""
     assert find_marker("text\n\n" + marker("abcdef0123456789")) == "abcdef0123456789"
