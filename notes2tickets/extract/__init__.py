@@ -1,0 +1,142 @@
+"""The extraction engine: notes files in, ActionItems out (pure, no network).
+
+``parse_paths`` is what ``notes2tickets parse`` and the sync command call;
+``extract_text`` is the pure core.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePath
+from typing import Callable, NamedTuple, Sequence
+
+from notes2tickets.errors import InputError
+from notes2tickets.model import ActionItem, ExtractOptions, Meeting
+
+from .dedup import merge_repeats
+from .fingerprint import fingerprint, normalise_title
+from .items import Candidate, build_item
+from .markdown import scan_markdown
+from .meeting import make_meeting, split_front_matter
+from .meetbot import looks_like_meetbot, scan_meetbot
+from .plain import PlainText
+from .positions import split_lines
+from .reader import NOTE_SUFFIXES, find_notes, read_note
+
+__all__ = [
+    "ParseResult",
+    "extract_file",
+    "extract_text",
+    "find_notes",
+    "fingerprint",
+    "normalise_title",
+    "parse_paths",
+]
+
+_DEFAULT_OPTIONS = ExtractOptions()
+# Markdown whatever the content; other names (.txt, .log, none) are read as
+# plain-text meetbot minutes when they look like them, else as Markdown.
+_MARKDOWN_SUFFIXES = NOTE_SUFFIXES + (".mdown", ".mkd", ".mkdn", ".mdwn")
+
+
+MAX_NESTING = 100
+# A line opening more than MAX_NESTING lists/quotes, or indented past any
+# sane list depth (4 columns a level).
+_TOO_DEEP = re.compile(
+    r"^(?:[ \t]{%d}|(?:[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)){%d})" % (4 * MAX_NESTING, MAX_NESTING + 1),
+    re.MULTILINE,
+)
+
+
+class ParseResult(NamedTuple):
+    """Items of every readable file; one error per unreadable file; notes that do not fail."""
+
+    items: list[ActionItem]
+    errors: list[InputError]
+    warnings: list[str]
+
+
+def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPTIONS) -> list[ActionItem]:
+    """Return the action items of one document, in document order (pure)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = split_lines(text)
+    if is_meetbot_text(text, path) and options.meetbot:
+        scan = scan_meetbot(lines, options)
+        meeting = make_meeting({}, scan.title, path)
+        return _build(scan.candidates, lambda raw: PlainText(raw, (), False), path, meeting, options)
+    _check_nesting(text, path)
+    front, span = split_front_matter(lines)
+    # Front matter lines become blank so every later line keeps its number.
+    body = [""] * span + lines[span:]
+    try:
+        markdown = scan_markdown(body, options)
+    except RecursionError:
+        raise InputError(f"{path}: nesting is too deep to parse; flatten the nested lists or quotes") from None
+    meeting = make_meeting(front, markdown.h1, path)
+    return _build(markdown.candidates, markdown.to_plain, path, meeting, options)
+
+
+def _check_nesting(text: str, path: str) -> None:
+    """Refuse absurd nesting up front: mistune's cost grows with depth (quadratic in 3.3)."""
+    deep = _TOO_DEEP.search(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep.start()) + 1
+        raise InputError(
+            f"{path}: line {line} nests lists or quotes more than {MAX_NESTING} levels deep; flatten them"
+        )
+
+
+def is_meetbot_text(text: str, path: str) -> bool:
+    """Plain-text minutes: a non-Markdown file name and meetbot-looking content."""
+    suffix = PurePath(path).suffix.lower()
+    return suffix not in _MARKDOWN_SUFFIXES and looks_like_meetbot(text)
+
+
+def _build(
+    candidates: list[Candidate],
+    to_plain: Callable[[str], PlainText],
+    path: str,
+    meeting: Meeting,
+    options: ExtractOptions,
+) -> list[ActionItem]:
+    items = []
+    for candidate in candidates:
+        item = build_item(candidate, to_plain(candidate.raw), path=path, meeting=meeting, options=options)
+        if item is not None:
+            items.append(item)
+    return merge_repeats(items)
+
+
+def extract_file(
+    path: Path, *, options: ExtractOptions = _DEFAULT_OPTIONS, display_path: str | None = None
+) -> list[ActionItem]:
+    """Read one notes file and return its items; InputError when it cannot be read."""
+    display = display_path if display_path is not None else str(path)
+    text = read_note(path, max_bytes=options.max_file_bytes, display=display)
+    return extract_text(text, path=display, options=options)
+
+
+def parse_paths(paths: Sequence[str], *, options: ExtractOptions = _DEFAULT_OPTIONS) -> ParseResult:
+    """Extract from every file and directory; bad files are reported, the rest still processed."""
+    files, errors = find_notes(paths)
+    items: list[ActionItem] = []
+    warnings: list[str] = []
+    for file in files:
+        try:
+            found = extract_file(file, options=options, display_path=str(file))
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        if not found:
+            warnings.append(f"{file}: {_why_empty(file)}")
+        items.extend(found)
+    return ParseResult(items, errors, warnings)
+
+
+def _why_empty(file: Path) -> str:
+    try:
+        empty = file.stat().st_size == 0
+    except OSError:
+        empty = False
+    return "empty file, no action items" if empty else "no action items found"

@@ -1,0 +1,127 @@
+"""Owner phrases in an item's text, and mapping written names to tracker usernames."""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, NamedTuple
+
+# An IRC/FAS nick, a Matrix id (@nick:server.org), or two capitalised words.
+_NICK = r"@?[A-Za-z_][\w.|-]{0,39}(?::[\w-]+(?:\.[\w-]+)+)?"
+_NAME = r"(?:[A-Z][\w'-]+ [A-Z][\w'-]+|" + _NICK + r")"
+_JOIN = r"(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*/\s*|\s*\+\s*)"
+_NAMES = _NAME + r"(?:" + _JOIN + _NAME + r")*"
+_VERBS = r"(?:to|will|should|shall|must|needs? to|is going to|are going to|is to|are to)"
+# A capitalised single word before "to" must be followed by a lower-case verb
+# ("Davide to update" is an owner, "Upgrade to 252" is not).
+_MEETBOT = re.compile(r"(?P<names>" + _NAMES + r")\s+(?P<verb>" + _VERBS + r")\s+(?=\S)")
+_LEADING_LABEL = re.compile(r"(?P<names>" + _NAMES + r")\s*:\s+(?=\S)")
+_BOLD_LABEL = re.compile(r"\s*(?:\*\*|__)(?P<name>[^*_\n:]{1,40}?)(?::(?:\*\*|__)|(?:\*\*|__)\s*:)")
+_BRACKETED = re.compile(r"\[(?P<names>" + _NAMES + r")\]\s*")
+_MENTIONS_LEAD = re.compile(r"(?P<names>@" + _NICK[2:] + r"(?:" + _JOIN + r"@" + _NICK[2:] + r")*)\s*[:,\u2013\u2014-]?\s+")
+_TRAILING = re.compile(r"\s*(?:[(\[](?P<names>" + _NAMES + r")[)\]]|[-\u2013\u2014]\s+(?P<mentions>@" + _NICK[2:] + r"))\s*\.?$")
+_MENTION = re.compile(r"(?<![\w@/.])@(" + _NICK[2:] + r")")
+_SPLIT = re.compile(_JOIN)
+
+# Words that stand before "to"/"will"/":" in prose but are nobody's name.
+_NOT_NAMES = frozenset(
+    """
+    a an the i we you he she it they them us someone somebody everyone everybody anyone anybody nobody all
+    team people folks this that these those there here who what when where why how which need needs try
+    want wants going plan plans continue decide ask remember way time ability able unable nothing something
+    anything refer reply add go talk write reach switch migrate update respond subscribe also then and or but
+    next note notes nb ps fyi info idea agreed help link topic question answer decision result summary status
+    done blocked wip update proposal owner owners assignee due priority tags tag milestone private action
+    actions ai ais todo task tasks item items followup follow-up followups reminder important urgent optional
+    later soon maybe please thanks welcome re edit tbd n/a none new old open closed carried over still again
+    one each both other others group sig board council fesco steering maintainers volunteer volunteers
+    port backport upgrade downgrade move push post send submit apply return get listen come convert change
+    rename copy forward point redirect default compare contribute propose bring pin bump set map migrate
+    limit close open reopen revert switch turn hand pass due according related prior similar back up down
+    """.split()
+)
+
+
+class Owners(NamedTuple):
+    """The text with owner phrases removed, and the names found, in order."""
+
+    text: str
+    names: tuple[str, ...]
+
+
+def split_owners(text: str, raw: str = "") -> Owners:
+    """Find owners in a plain-text title; ``raw`` is its Markdown (for ``**Name**:``)."""
+    names: list[str] = []
+    text = _take_lead(text, raw, names)
+    if text.rstrip(" .").endswith((")", "]")) or "@" in text:
+        text = _take_trailing(text, names)
+    if "@" in text:
+        names.extend(m.group(1).rstrip(".") for m in _MENTION.finditer(text))
+    return Owners(text.strip(), tuple(dict.fromkeys(names)))
+
+
+def _take_lead(text: str, raw: str, names: list[str]) -> str:
+    bold = _BOLD_LABEL.match(raw) if raw[:3].lstrip()[:1] in ("*", "_") else None
+    if bold and _plausible([bold.group("name").strip()], allow_words=True):
+        label = re.match(r"\s*" + re.escape(bold.group("name").strip()) + r"\s*:\s*", text)
+        if label:
+            names.append(bold.group("name").strip())
+            text = text[label.end():]
+    for pattern in (_BRACKETED, _MEETBOT, _LEADING_LABEL, _MENTIONS_LEAD):
+        match = pattern.match(text)
+        if match and pattern is _MEETBOT and not _verb_follows(match, text):
+            continue
+        if match:
+            found = _split(match.group("names"))
+            if _plausible(found, allow_words=pattern is not _MEETBOT):
+                names.extend(found)
+                return _capitalise(text[match.end():])
+    return text
+
+
+def _verb_follows(match: re.Match[str], text: str) -> bool:
+    """"Davide to update" names an owner; "Upgrade to 252" / "Move to Fedora" do not."""
+    capitalised = match.group("names")[:1].isupper()
+    return not (capitalised and match.group("verb") == "to" and not text[match.end():][:1].islower())
+
+
+def _take_trailing(text: str, names: list[str]) -> str:
+    match = _TRAILING.search(text)
+    if match:
+        found = _split(match.group("names") or match.group("mentions"))
+        if _plausible(found, allow_words=False) and match.start() > 0:
+            names.extend(found)
+            return text[: match.start()]
+    return text
+
+
+def _split(names: str) -> list[str]:
+    return [n.strip() for n in _SPLIT.split(names) if n.strip()]
+
+
+def _plausible(names: list[str], *, allow_words: bool) -> bool:
+    """Reject pronouns, verbs and labels; shouting acronyms ("KIWI") are not people."""
+    for name in names:
+        bare = name.lstrip("@").lower()
+        if not bare or bare in _NOT_NAMES or bare.split(" ")[0] in _NOT_NAMES:
+            return False
+        if not name.startswith("@") and len(name) > 1 and name.isupper() and not allow_words:
+            return False
+    return bool(names)
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
+def resolve(names: tuple[str, ...], aliases: Mapping[str, str]) -> tuple[str, ...]:
+    """Map written names to usernames: alias map first, then a bare nick or Matrix localpart."""
+    resolved: list[str] = []
+    for name in names:
+        key = name.lower()
+        bare = key.lstrip("@")
+        user = aliases.get(key) or aliases.get(bare)
+        if user is None:
+            localpart = name.lstrip("@").split(":", 1)[0]
+            user = aliases.get(localpart.lower(), localpart)
+        resolved.append(user)
+    return tuple(dict.fromkeys(resolved))
