@@ -50,8 +50,10 @@ def test_aliases_and_extract_switches(tmp_path: Path) -> None:
     """Aliases are matched case-insensitively; switches turn conventions off."""
     (tmp_path / ".notes2tickets.toml").write_text(
         '[aliases]\n"Neal Gompa" = "ngompa"\n[extract]\nmeetbot = false\nsection_headings = ["Action items"]\n'
+        "max_file_bytes = 1024\n"
     )
     options = _settings(tmp_path).extract
+    assert options.max_file_bytes == 1024
     assert options.aliases == {"neal gompa": "ngompa"}
     assert (options.meetbot, options.markers, options.section_headings) == (False, True, ("action items",))
 
@@ -67,6 +69,7 @@ def test_aliases_and_extract_switches(tmp_path: Path) -> None:
         ("token = 'abc'", "never put the API token in the config file"),
         ("[extract]\nmarker = true", "unknown key 'extract.marker'"),
         ("[aliases]\nDavide = 3", "must be a tracker username"),
+        ("[extract]\nmax_file_bytes = -1", "'extract.max_file_bytes' must be a positive whole number"),
         ("duplicate_threshold = 0.1", "'duplicate_threshold' must be between 0.5 and 1.0"),
         ("project = '../etc'", "invalid Pagure project '../etc'"),
         ("project = 'my repo'", "invalid Pagure project 'my repo'"),

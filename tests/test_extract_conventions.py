@@ -132,6 +132,8 @@ def test_owner_forms() -> None:
         "- [ ] rebuild images (neal)": ("Rebuild images", ("neal",)),
         "- [ ] ask @davide about images": ("Ask @davide about images", ("davide",)),
         "- [ ] @neal:fedora.im rebuild images": ("Rebuild images", ("neal",)),
+        "- [ ] rebuild images @neal": ("Rebuild images", ("neal",)),
+        "- [ ] rebuild images - @neal.": ("Rebuild images", ("neal",)),
     }
     for text, expected in cases.items():
         item = _one(text)

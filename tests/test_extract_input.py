@@ -183,3 +183,19 @@ def test_unreadable_directory_given_as_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         extract_file(tmp_path, display_path="notes")
     assert "\n" not in str(caught.value) and str(caught.value).startswith("notes: ")
+
+
+def test_unterminated_fence_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    """An unclosed code fence warns with its line; items before it are still found."""
+    from notes2tickets.extract import parse_paths
+
+    notes = tmp_path / "notes.md"
+    notes.write_text("# M\n\n- [ ] Before the fence\n\n```sh\nmake\n- [ ] swallowed\n")
+    closed = tmp_path / "closed.md"
+    closed.write_text("# M\n\n````\n```\n````\n\n- [ ] After a closed fence\n")
+    result = parse_paths([str(notes), str(closed)])
+    assert [i.title for i in result.items] == ["Before the fence", "After a closed fence"]
+    assert result.warnings == [
+        f"{notes}: line 5 opens a code fence that is never closed, so nothing after it is read; close the fence"
+    ]
+    assert result.errors == []

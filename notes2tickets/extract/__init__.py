@@ -124,14 +124,36 @@ def parse_paths(paths: Sequence[str], *, options: ExtractOptions = _DEFAULT_OPTI
     warnings: list[str] = []
     for file in files:
         try:
-            found = extract_file(file, options=options, display_path=str(file))
+            text = read_note(file, max_bytes=options.max_file_bytes, display=str(file))
+            found = extract_text(text, path=str(file), options=options)
         except InputError as exc:
             errors.append(exc)
             continue
+        fence = unclosed_fence(text)
+        if fence is not None:
+            warnings.append(f"{file}: line {fence} opens a code fence that is never closed, so nothing after it is read; close the fence")
         if not found:
             warnings.append(f"{file}: {_why_empty(file)}")
         items.extend(found)
     return ParseResult(items, errors, warnings)
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
+
+
+def unclosed_fence(text: str) -> int | None:
+    """The line of a top-level code fence that is never closed (Markdown then reads the rest as code)."""
+    if "```" not in text and "~~~" not in text:
+        return None
+    opened: tuple[str, int, int] | None = None
+    for match in _FENCE.finditer(text):
+        fence, rest = match.group(1), match.group(2)
+        if opened is None:
+            if not (fence[0] == "`" and "`" in rest):  # a backtick info string cannot hold backticks
+                opened = (fence[0], len(fence), match.start())
+        elif fence[0] == opened[0] and len(fence) >= opened[1] and not rest.strip():
+            opened = None
+    return None if opened is None else text.count("\n", 0, opened[2]) + 1
 
 
 def _why_empty(file: Path) -> str:

@@ -18,7 +18,9 @@ _LEADING_LABEL = re.compile(r"(?P<names>" + _NAMES + r")\s*:\s+(?=\S)")
 _BOLD_LABEL = re.compile(r"\s*(?:\*\*|__)(?P<name>[^*_\n:]{1,40}?)(?::(?:\*\*|__)|(?:\*\*|__)\s*:)")
 _BRACKETED = re.compile(r"\[(?P<names>" + _NAMES + r")\]\s*")
 _MENTIONS_LEAD = re.compile(r"(?P<names>@" + _NICK[2:] + r"(?:" + _JOIN + r"@" + _NICK[2:] + r")*)\s*[:,\u2013\u2014-]?\s+")
-_TRAILING = re.compile(r"\s*(?:[(\[](?P<names>" + _NAMES + r")[)\]]|[-\u2013\u2014]\s+(?P<mentions>@" + _NICK[2:] + r"))\s*\.?$")
+_TRAILING = re.compile(
+    r"\s*(?:[(\[](?P<names>" + _NAMES + r")[)\]]|(?:[-\u2013\u2014]\s+|(?<=\s))(?P<mentions>@" + _NICK[2:] + r"))\s*\.?$"
+)
 _MENTION = re.compile(r"(?<![\w@/.])@(" + _NICK[2:] + r")")
 _SPLIT = re.compile(_JOIN)
 
@@ -87,7 +89,7 @@ def _verb_follows(match: re.Match[str], text: str) -> bool:
 def _take_trailing(text: str, names: list[str]) -> str:
     match = _TRAILING.search(text)
     if match:
-        found = _split(match.group("names") or match.group("mentions"))
+        found = [n.rstrip(".") for n in _split(match.group("names") or match.group("mentions"))]
         if _plausible(found, allow_words=False) and match.start() > 0:
             names.extend(found)
             return text[: match.start()]
