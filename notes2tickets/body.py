@@ -88,7 +88,10 @@ def _facts(item: ActionItem, *, assigned: Optional[str], unassigned: Sequence[st
 def _provenance(item: ActionItem, link: Optional[str]) -> str:
     meeting = item.meeting.title or "the meeting notes"
     when = f" ({item.meeting.date})" if item.meeting.date else ""
-    section = f", section *{' › '.join(item.section)}*" if item.section else ""
+    path = list(item.section)
+    if path and path[0] == item.meeting.title:
+        path = path[1:]  # the H1 is the meeting title, already named
+    section = f", section *{' › '.join(path)}*" if path else ""
     where = f"{item.path}:{item.line}"
     target = f"[{where}]({link})" if link else f"`{where}`"
     return f"From **{meeting}**{when}{section}: {target}"

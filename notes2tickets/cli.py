@@ -73,7 +73,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
     sync.add_argument("--dry-run", action="store_true", help="show the plan; write nothing anywhere")
-    sync.add_argument("--offline", action="store_true", help="make no network request at all (state-only dedup)")
+    sync.add_argument("--offline", action="store_true", help="make no network request at all (state-only dedup; implies --dry-run)")
     sync.add_argument("--include-done", action="store_true", help="file done ([x]) items too")
     sync.add_argument("--force", action="store_true", help="file items that look like an open remote issue")
     sync.add_argument("--changed-since", metavar="REV", help="only notes files changed since REV (for CI jobs)")

@@ -95,7 +95,8 @@ def build_settings(
     settings = _from_config(file_cfg, config_path, root)
     env = {**_dotenv(root), **{k: v for k, v in environ.items() if k in ENV_KEYS}}
     layered = {
-        "url": flags.get("url") or env.get("PAGURE_URL") or settings.url,
+        # One spelling per tracker: state rows are keyed by URL, and the real run strips the slash.
+        "url": (flags.get("url") or env.get("PAGURE_URL") or settings.url).rstrip("/"),
         "project": flags.get("project") or env.get("PAGURE_PROJECT") or settings.project,
         "token": env.get("PAGURE_API_TOKEN") or None,
         "state_path": _path(flags.get("state") or env.get("NOTES2TICKETS_STATE")),
@@ -204,13 +205,18 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
 
 
 def _extract_options(table: Mapping[str, Any], aliases: Mapping[str, Any], where: str) -> ExtractOptions:
-    switches: dict[str, bool] = {}
+    switches: dict[str, Any] = {}
     for key, value in table.items():
         if key == "section_headings":
             continue
+        if key == "max_file_bytes":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{where}: 'extract.max_file_bytes' must be a positive whole number of bytes")
+            switches[key] = value
+            continue
         if key not in _EXTRACT_KEYS:
             raise ConfigError(
-                f"{where}: unknown key 'extract.{key}' (known: {', '.join(_EXTRACT_KEYS)}, section_headings)"
+                f"{where}: unknown key 'extract.{key}' (known: {', '.join(_EXTRACT_KEYS)}, section_headings, max_file_bytes)"
             )
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: 'extract.{key}' must be true or false")

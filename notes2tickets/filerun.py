@@ -148,14 +148,16 @@ def rebuild(settings: Settings, path: Path, *, out: TextIO, err: TextIO) -> int:
     try:
         store = StateStore.open(path, lock_timeout=settings.lock_timeout)
     except CorruptStateError:
-        moved = StateStore.quarantine(path)
+        moved = StateStore.quarantine(path, lock_timeout=settings.lock_timeout)
         err.write(f"warning: moved the unreadable state file aside to {moved}\n")
         store = StateStore.open(path, lock_timeout=settings.lock_timeout)
     url, project = tracker_url(settings), settings.require_project()
     with store:
+        store.forget_remote(url, project)  # issues deleted on the tracker must not survive a rebuild
         mirror = Mirror(client=client, store=store, url=url, project=project, writable=True)
         mirror.add(issues)
         rows = store.rows_from_remote(url, project)
         store.replace_all(url, project, rows)
+        _update_flag(store, Run(settings, url, project, path))  # pending/failed rows are gone now
     out.write(f"rebuilt {path}: {len(rows)} issue(s) with a notes2tickets marker out of {len(issues)} on {url}/{project}\n")
     return EXIT_OK

@@ -284,6 +284,12 @@ class StateStore:
                 [(url, project, r.id, r.url, r.title, int(r.open), r.fingerprint) for r in refs],
             )
 
+    def forget_remote(self, url: str, project: str) -> None:
+        """Empty the mirror of (url, project), before a full listing (``state rebuild``)."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM remote_issues WHERE url = ? AND project = ?", (url, project))
+            conn.execute("DELETE FROM meta WHERE url = ? AND project = ?", (url, project))
+
     def rows_from_remote(self, url: str, project: str) -> list[StateRow]:
         """``filed`` rows for every marker in the mirror, the oldest issue winning (``state rebuild``)."""
         stamp = self._stamp()

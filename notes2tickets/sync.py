@@ -73,7 +73,9 @@ def run(
     if not files and not hook:
         out.write("no notes files changed\n")
         return EXIT_OK
-    if dry_run or (not settings.project and not hook):
+    # --offline can only preview: filing needs the network. A real run with no project
+    # is a config error (exit 2) in file_run, never a silent preview that exits 0.
+    if dry_run or offline:
         return _preview(settings, files, offline=offline, include_done=include_done, force=force, fmt=fmt, out=out, err=err)
     from notes2tickets.filerun import file_run
 

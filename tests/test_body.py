@@ -58,3 +58,9 @@ def test_marker_round_trip_and_code_fences() -> None:
     assert find_marker("text\n\n" + marker("abcdef0123456789")) == "abcdef0123456789"
     assert find_marker("```\n" + marker("abcdef0123456789") + "\n```\n") is None
     assert find_marker("no marker here") is None
+
+
+def test_section_path_skips_the_meeting_title() -> None:
+    """The H1 that names the meeting is not repeated in the section path."""
+    item = _item(section=("Hyperscale SIG Boston meetup", "Journal size"))
+    assert "section *Journal size*:" in render_body(item, link=None)

@@ -976,3 +976,20 @@ def test_default_path_inside_git_dir_is_not_a_work_tree(repo: Path, tmp_path: Pa
     """A start inside .git itself is not in a work tree, so the XDG location is used."""
     result = default_state_path(repo / ".git", xdg_state_home="/xdg", home=tmp_path)
     assert result.parent == Path("/xdg/notes2tickets") and result.name.startswith(".git-")
+
+
+def test_remote_mirror_upsert_rows_and_forget(store: StateStore) -> None:
+    """The tracker mirror: upserts replace by id, markers become filed rows (oldest wins), forget empties it."""
+    from notes2tickets.model import RemoteRef
+
+    store.upsert_remote(URL, PROJECT, [RemoteRef(5, "u5", "Old title", True, "fp1"), RemoteRef(6, "u6", "Other", True, None)])
+    store.upsert_remote(URL, PROJECT, [RemoteRef(5, "u5", "New title", False, "fp1"), RemoteRef(3, "u3", "Dup", True, "fp1")])
+    store.set_meta(URL, PROJECT, "remote_last_updated", "123.0")
+    assert store.remote_refs(URL, PROJECT) == [
+        RemoteRef(3, "u3", "Dup", True, "fp1"), RemoteRef(5, "u5", "New title", False, "fp1"), RemoteRef(6, "u6", "Other", True, None),
+    ]
+    assert [(r.fingerprint, r.status, r.issue_id, r.title) for r in store.rows_from_remote(URL, PROJECT)] == [("fp1", "filed", 3, "Dup")]
+    assert store.remote_refs("https://other.example", PROJECT) == []
+    store.forget_remote(URL, PROJECT)
+    assert store.remote_refs(URL, PROJECT) == []
+    assert store.get_meta(URL, PROJECT, "remote_last_updated") is None

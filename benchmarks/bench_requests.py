@@ -1,0 +1,174 @@
+"""How many HTTP requests ``notes2tickets sync`` sends, counted on the stand-in Pagure server.
+
+Four figures, each against a fresh ``FakePagure`` on 127.0.0.1 and notes generated in a
+temporary folder; the CLI runs through ``cli.main`` in this process (the same code path as
+the installed command), and every request is read from the server's log:
+
+(a) re-running a sync of 200 items with complete state       goal: 0 requests
+(b) empty state, 1,000 issues on the tracker (50 carry markers of our items):
+    reads before the first create                           goal: <= 1 + ceil(1000/100) = 11
+(c) K new items                                              goal: exactly K creates
+(d) a later run after that fresh-state reconcile, 5 new items: listing pages and the
+    ``since`` value sent, right after and (timestamps shifted) a day later
+                                                             goal: only what changed
+
+    python benchmarks/bench_requests.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator, List, Sequence
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from notes2tickets import cli  # noqa: E402
+from notes2tickets.body import marker  # noqa: E402
+from notes2tickets.extract import parse_paths  # noqa: E402
+from tests.fakepagure import DEFAULT_PROJECT, DEFAULT_TOKEN, FakePagure, Request  # noqa: E402
+
+ISSUES_PATH = f"/api/0/{DEFAULT_PROJECT}/issues"
+DAY = 86400.0
+
+
+def _titles(start: int, count: int) -> List[str]:
+    """Distinct titles that are not near-duplicates of each other (hex words differ)."""
+    out = []
+    for n in range(start, start + count):
+        a, b = hashlib.sha256(str(n).encode()).hexdigest()[:8], hashlib.sha256(str(-n).encode()).hexdigest()[:8]
+        out.append(f"Investigate {a} regression in {b}")
+    return out
+
+
+def _notes(folder: Path, name: str, titles: Sequence[str]) -> Path:
+    """A notes file with one task-list item per title, owned by a project member (no user lookup)."""
+    path = folder / name
+    lines = ["# Bench meeting", "", "## Action items", ""] + [f"- [ ] @davide to {t.lower()}" for t in titles]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _sync(folder: Path, fake: FakePagure, *args: str) -> int:
+    os.environ.update(
+        PAGURE_URL=fake.url, PAGURE_PROJECT=DEFAULT_PROJECT, PAGURE_API_TOKEN=DEFAULT_TOKEN,
+        NOTES2TICKETS_STATE=str(folder / "state.db"), XDG_STATE_HOME=str(folder / "xdg"),
+    )
+    os.chdir(folder)
+    return cli.main(["sync", *args], stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def _is_create(r: Request) -> bool:
+    return r.method == "POST" and r.path.endswith("/new_issue") and bool(r.form.get("title"))
+
+
+def _before_first_create(log: Sequence[Request]) -> Iterator[Request]:
+    for r in log:
+        if _is_create(r):
+            return
+        yield r
+
+
+def bench_rerun(folder: Path) -> None:
+    """(a) 200 items, all filed: the second run sends nothing."""
+    with FakePagure() as fake:
+        notes = _notes(folder, "a.md", _titles(0, 200))
+        code = _sync(folder, fake, str(notes))
+        filed = sum(1 for r in fake.log if _is_create(r))
+        fake.reset_log()
+        started = time.perf_counter()
+        again = _sync(folder, fake, str(notes))
+        elapsed = time.perf_counter() - started
+        print(f"(a) re-run of 200 filed items: {len(fake.log)} requests (goal 0); first run exit {code}, "
+              f"{filed} creates; re-run exit {again} in {elapsed * 1000:.0f} ms")
+
+
+def bench_reconcile(folder: Path, remote: int = 1000, marked: int = 50, items: int = 200, later: int = 5) -> None:
+    """(b), (c), (d): a fresh state against a tracker that already holds ``remote`` issues."""
+    with FakePagure() as fake:
+        titles = _titles(10_000, items)
+        notes = _notes(folder, "b.md", titles)
+        fps = [i.fingerprint for i in parse_paths([str(notes)]).items]
+        old = time.time() - 30 * DAY
+        for n in range(remote):
+            content = f"Seeded issue {n}\n\n" + (marker(fps[n]) if n < marked else "")
+            title = titles[n] if n < marked else f"Remote ticket {n:04d}: unrelated upstream bug {n * 7919 % 10007}"
+            fake.add_issue(title, content, date_created=old + n, last_updated=old + n)
+        code = _sync(folder, fake, str(notes))
+        log = list(fake.log)
+        early = list(_before_first_create(log))
+        reads = [r for r in early if r.method == "GET"]
+        pages = sum(1 for r in reads if r.path == ISSUES_PATH)
+        others = [f"{r.method} {r.path}" for r in early if r.method != "GET"]
+        goal = 1 + math.ceil(remote / 100)
+        print(f"(b) empty state, {remote} remote issues ({marked} with our markers): {len(reads)} reads before the first "
+              f"create (goal <= {goal}): {pages} listing pages + {len(reads) - pages} project/user lookups; "
+              f"non-read requests before it: {len(others)} ({', '.join(others) or 'none'})")
+        creates = sum(1 for r in log if _is_create(r))
+        new = items - marked
+        later_reads = [r for r in log[len(early):] if r.method == "GET" and r.path == ISSUES_PATH]
+        rechecks = sum(1 for r in later_reads if r.query.get("page") == ["1"])
+        print(f"(c) K = {new} new items ({marked} adopted by marker, exit {code}): {creates} POST new_issue creates "
+              f"(goal exactly {new}); {len(log)} requests in all, of which {rechecks} `since` marker re-checks "
+              f"(one before each create after the first) costing {len(later_reads)} listing pages")
+        fake.reset_log()
+        _notes(folder, "b.md", titles + _titles(20_000, later))
+        code = _sync(folder, fake, str(notes))
+        _print_later(fake, later, code, total=remote + new, label="(d) right after")
+        _one_day_later(fake, folder)
+        fake.reset_log()
+        _notes(folder, "b.md", titles + _titles(20_000, later) + _titles(30_000, later))
+        code = _sync(folder, fake, str(notes))
+        _print_later(fake, later, code, total=remote + new + later, label="(d) one day later")
+
+
+def _one_day_later(fake: FakePagure, folder: Path) -> None:
+    """Move every server timestamp and the state's high-water mark back 24 h: the same as running a day later."""
+    from notes2tickets.state import StateStore
+
+    for issue in fake.issues():
+        fake.update_issue(issue["id"], when=float(issue["last_updated"]) - DAY)
+    with StateStore.open(folder / "state.db") as store:
+        seen = store.get_meta(fake.url, DEFAULT_PROJECT, "remote_last_updated")
+        assert seen is not None
+        store.set_meta(fake.url, DEFAULT_PROJECT, "remote_last_updated", repr(float(seen) - DAY))
+
+
+def _print_later(fake: FakePagure, later: int, code: int, *, total: int, label: str) -> None:
+    """(d): how much of the tracker the later run listed, and from when."""
+    listing = [r for r in fake.log if r.method == "GET" and r.path == ISSUES_PATH]
+    first = [r for r in listing if r.query.get("page") == ["1"]]
+    since = first[0].query.get("since", ["-"])[0] if first else "-"
+    stamps = [float(i["last_updated"]) for i in fake.issues()]
+    matched = sum(1 for t in stamps if since != "-" and t >= float(since))
+    creates = sum(1 for r in fake.log if _is_create(r))
+    print(f"{label}, {later} new items (exit {code}): first listing since={since} "
+          f"({time.time() - float(since):.0f} s before now: the newest issue seen minus the 120 s margin), "
+          f"which matches {matched - creates} of the {len(stamps) - creates} issues held before this run; {len(first)} listings "
+          f"(1 reconcile + {len(first) - 1} re-checks) = {len(listing)} pages (a full listing is "
+          f"{math.ceil(total / 100)} pages); {creates} creates; {len(fake.log)} requests in all")
+
+
+def main() -> int:
+    saved = dict(os.environ), os.getcwd()
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            (Path(tmp) / "a").mkdir()
+            (Path(tmp) / "b").mkdir()
+            bench_rerun(Path(tmp) / "a")
+            bench_reconcile(Path(tmp) / "b")
+            os.chdir(saved[1])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
