@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from notes2tickets import state as state_module
+from notes2tickets import stateschema
 from notes2tickets.errors import StateError
 from notes2tickets.state import SCHEMA_VERSION, StateRow, StateStore, default_state_path, iso_utc, one_line
 
@@ -387,7 +388,7 @@ def test_migrations_run_in_order_from_v1(db_path: Path, monkeypatch: pytest.Monk
         ("CREATE TABLE log (step INTEGER)", "INSERT INTO log VALUES (2)"),
         ("INSERT INTO log VALUES (3)", "ALTER TABLE items ADD COLUMN note TEXT"),
     ]
-    monkeypatch.setattr(state_module, "_MIGRATIONS", state_module._MIGRATIONS + extra)
+    monkeypatch.setattr(stateschema, "_MIGRATIONS", stateschema._MIGRATIONS + extra)
     with StateStore.open(db_path) as store:
         assert store.rows() == [_row("fp1", "filed", 45, issue_url="u45")]
     conn = sqlite3.connect(db_path)
@@ -399,8 +400,8 @@ def test_migrations_run_in_order_from_v1(db_path: Path, monkeypatch: pytest.Monk
 def test_failing_migration_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A migration that fails leaves the file at the previous schema, untouched and intact."""
     _hand_made_v1(db_path)
-    good = state_module._MIGRATIONS
-    monkeypatch.setattr(state_module, "_MIGRATIONS", good + [("CREATE TABLE half (x)", "THIS IS NOT SQL")])
+    good = stateschema._MIGRATIONS
+    monkeypatch.setattr(stateschema, "_MIGRATIONS", good + [("CREATE TABLE half (x)", "THIS IS NOT SQL")])
     with pytest.raises(StateError) as info:
         StateStore.open(db_path, lock_timeout=0)
     assert str(info.value) == (
@@ -412,14 +413,14 @@ def test_failing_migration_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyP
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
     conn.close()
-    monkeypatch.setattr(state_module, "_MIGRATIONS", good)
+    monkeypatch.setattr(stateschema, "_MIGRATIONS", good)
     StateStore.open(db_path, lock_timeout=0).close()  # the failed open released its lock
 
 
 def test_readonly_reads_older_compatible_schema(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A dry run of a newer tool reads a v1 file without migrating it."""
     _hand_made_v1(db_path)
-    monkeypatch.setattr(state_module, "_MIGRATIONS", state_module._MIGRATIONS + [("CREATE TABLE t2 (x)",)])
+    monkeypatch.setattr(stateschema, "_MIGRATIONS", stateschema._MIGRATIONS + [("CREATE TABLE t2 (x)",)])
     before = _digest(db_path)
     with StateStore.open_readonly(db_path) as store:
         assert store.rows() == [_row("fp1", "filed", 45, issue_url="u45")]
