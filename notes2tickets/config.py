@@ -94,16 +94,16 @@ def build_settings(
     config_path, file_cfg = load_config_file(root)
     settings = _from_config(file_cfg, config_path, root)
     env = {**_dotenv(root), **{k: v for k, v in environ.items() if k in ENV_KEYS}}
-    layered = {
-        # One spelling per tracker: state rows are keyed by URL, and the real run strips the slash.
-        "url": (flags.get("url") or env.get("PAGURE_URL") or settings.url).rstrip("/"),
-        "project": flags.get("project") or env.get("PAGURE_PROJECT") or settings.project,
-        "token": env.get("PAGURE_API_TOKEN") or None,
-        "state_path": _path(flags.get("state") or env.get("NOTES2TICKETS_STATE")),
-        "xdg_state_home": environ.get("XDG_STATE_HOME") or None,
-        "home": Path(environ.get("HOME") or Path.home()),
-    }
-    settings = replace(settings, **layered)
+    settings = replace(
+        settings,
+        # One spelling per tracker: state rows are keyed by URL.
+        url=(flags.get("url") or env.get("PAGURE_URL") or settings.url).rstrip("/"),
+        project=flags.get("project") or env.get("PAGURE_PROJECT") or settings.project,
+        token=env.get("PAGURE_API_TOKEN") or None,
+        state_path=_path(flags.get("state") or env.get("NOTES2TICKETS_STATE")),
+        xdg_state_home=environ.get("XDG_STATE_HOME") or None,
+        home=Path(environ.get("HOME") or Path.home()),
+    )
     _check_url(settings)
     if settings.project is not None:
         check_project(settings.project)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
@@ -12,9 +12,8 @@ from notes2tickets import filing, gitinfo
 from notes2tickets.body import clean_title
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, StateError
-from notes2tickets.model import ActionItem
+from notes2tickets.model import ActionItem, RemoteRef
 from notes2tickets.pagure import PagureClient
-from notes2tickets.model import RemoteRef
 from notes2tickets.plan import NEW, Plan, make_plan
 from notes2tickets.remote import Mirror
 from notes2tickets.state import StateStore
@@ -38,8 +37,13 @@ def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> P
     if need_token and not settings.token:
         raise ConfigError(f"no API token: {NO_TOKEN}")
     # In a git hook an unreachable tracker must not hold the commit: no retries, a short timeout.
-    tuning = {"retries": 0, "timeout": min(settings.timeout, 10.0)} if hook else {"timeout": settings.timeout}
-    return PagureClient(url=tracker_url(settings), project=settings.require_project(), token=settings.token, **tuning)
+    return PagureClient(
+        url=tracker_url(settings),
+        project=settings.require_project(),
+        token=settings.token,
+        timeout=min(settings.timeout, 10.0) if hook else settings.timeout,
+        retries=0 if hook else 4,
+    )
 
 
 def read_mirror(settings: Settings, store: StateStore, project: str) -> list[RemoteRef]:
@@ -60,18 +64,20 @@ def file_run(
         if not files:
             return EXIT_OK
         result = parse_reported(files, settings, err)
-        options = {"include_done": include_done, "force": force, "threshold": settings.duplicate_threshold}
-        known = known_rows(store, run.url, project)
-        plan = make_plan(result.items, known=known, remote=None, **options)
+        plan_for = partial(
+            make_plan, result.items, known=known_rows(store, run.url, project),
+            include_done=include_done, force=force, threshold=settings.duplicate_threshold,
+        )
+        plan = plan_for(remote=None)
         outcomes: list[filing.Outcome] = []
         try:
             if plan.to_file():
                 client = client_for(settings, need_token=True, hook=hook)
                 client.preflight()
                 mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True)
-                plan = make_plan(result.items, known=known, remote=mirror.refresh(), **options)
+                plan = plan_for(remote=mirror.refresh())
                 target = _target(run, client, store, mirror)
-                outcomes = filing.apply(plan.decisions, target=target, progress=lambda line: err.write(line + "\n"))
+                outcomes = filing.apply(plan.decisions, target=target, progress=partial(_line, err))
         except Notes2TicketsError as exc:
             if not hook or isinstance(exc, StateError):
                 raise
@@ -83,6 +89,10 @@ def file_run(
         _report(plan, outcomes, fmt=fmt, out=out)
     failed = result.errors or any(o.status == "failed" for o in outcomes)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _line(stream: TextIO, text: str) -> None:
+    stream.write(text + "\n")
 
 
 def _target(run: Run, client: PagureClient, store: StateStore, mirror: Mirror) -> filing.Target:
