@@ -8,6 +8,7 @@ attempt, so an issue the server did create is adopted, never filed twice.
 
 from __future__ import annotations
 
+import time
 from typing import Callable, NamedTuple, Optional, Sequence
 
 from notes2tickets.body import clean_title, render_body
@@ -19,6 +20,10 @@ from notes2tickets.remote import Mirror
 from notes2tickets.state import StateStore
 
 MAX_ATTEMPTS = 3
+# 400 EDBERROR on a create is a lost race for the issue id (nothing was created). The
+# winner may be another clone filing this very item, so look for the marker, then retry.
+MAX_RACES = 4
+RACE_PAUSE = 0.5  # seconds, times the race count: breaks the lock-step of two clients
 
 
 class Outcome(NamedTuple):
@@ -52,6 +57,7 @@ class Target(NamedTuple):
     private: bool
     link: Callable[[ActionItem], Optional[str]]
     source_path: Callable[[ActionItem], str]
+    sleep: Callable[[float], None] = time.sleep
 
 
 def prepare(item: ActionItem, *, target: Target, info: ProjectInfo) -> Prepared:
@@ -118,10 +124,11 @@ def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> 
     keys = {"url": target.url, "project": target.project, "fingerprint": item.fingerprint}
     try:
         prepared = prepare(item, target=target, info=info)
+        target.store.mark_pending(**keys, title=prepared.title, path=target.source_path(item), line=item.line)
+        # Looked for after the (fsynced) pending write, so only a GET separates the look from the POST.
         existing = target.mirror.find(item.fingerprint)
         if existing is not None:
             return _adopt(Decision(item, ADOPT, "remote", "", existing.id, existing.url), target)
-        target.store.mark_pending(**keys, title=prepared.title, path=target.source_path(item), line=item.line)
         return _create(item, prepared, target)
     except FatalTrackerError:
         raise
@@ -131,27 +138,30 @@ def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> 
 
 
 def _create(item: ActionItem, prepared: Prepared, target: Target) -> Outcome:
-    """POST, and after an ambiguous failure adopt the issue if its marker is there, else POST again."""
-    last: Optional[TrackerError] = None
-    for _attempt in range(MAX_ATTEMPTS):
+    """POST; after an ambiguous failure or a lost race adopt the issue if its marker is there, else POST again."""
+    ambiguous = races = 0
+    while True:
         target.mirror.posted()
         try:
             issue = target.client.create_issue(
                 title=prepared.title, content=prepared.content, tags=prepared.tags, assignee=prepared.assignee,
-                priority=prepared.priority, milestone=prepared.milestone, private=prepared.private,
+                priority=prepared.priority, milestone=prepared.milestone, private=prepared.private, race_retries=0,
             )
         except TrackerError as exc:
-            if not exc.ambiguous or isinstance(exc, FatalTrackerError):
+            raced = exc.status == 400 and exc.code == "EDBERROR"
+            if not (exc.ambiguous or raced) or isinstance(exc, FatalTrackerError):
                 raise
-            last = exc
+            ambiguous, races = ambiguous + (not raced), races + raced
+            if raced and races <= MAX_RACES:
+                target.sleep(RACE_PAUSE * races)
             found = target.mirror.find(item.fingerprint, force=True)  # a GET with retries: raises if the tracker is gone
             if found is not None:
                 return _record(item, target, found.id, found.url, "adopted", prepared)
+            if ambiguous >= MAX_ATTEMPTS or races > MAX_RACES:
+                raise TrackerError(f"{exc} (tried {ambiguous + races} times; retried on the next run)") from None
             continue
         target.mirror.add([issue])
         return _record(item, target, issue.id, issue.url, "filed", prepared)
-    assert last is not None
-    raise TrackerError(f"{last} (tried {MAX_ATTEMPTS} times; retried on the next run)")
 
 
 def _record(item: ActionItem, target: Target, issue_id: int, issue_url: str, status: str, prepared: Prepared) -> Outcome:

@@ -14,7 +14,7 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -32,6 +32,7 @@ _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
+_T = TypeVar("_T")
 _PROJECT_HELP = "PAGURE_PROJECT / --project: use repo, ns/repo, fork/user/repo or fork/user/ns/repo"
 
 
@@ -171,7 +172,7 @@ class PagureClient:
     def project_info(self) -> ProjectInfo:
         """Priorities, milestones and users of the project (fetched once per client)."""
         if self._info is None:
-            self._info = ProjectInfo.from_json(self._get_json(self.api_url))
+            self._info = _decoded(ProjectInfo.from_json, self._get_json(self.api_url), self.api_url)
         return self._info
 
     def user_exists(self, name: str) -> bool:
@@ -183,8 +184,9 @@ class PagureClient:
             if name in self.project_info().users:
                 self._users[name] = True
             else:
-                data = self._get_json(f"{self.base_url}/api/0/users", params={"pattern": name})
-                self._users[name] = name in (data.get("users") or ())
+                url = f"{self.base_url}/api/0/users"
+                data = self._get_json(url, params={"pattern": name})
+                self._users[name] = _decoded(lambda d: name in (d.get("users") or ()), data, url)
         return self._users[name]
 
     def iter_issues(self, *, since: float | None = None) -> Iterator[RemoteIssue]:
@@ -195,21 +197,22 @@ class PagureClient:
             params["since"] = str(int(math.floor(since)))
         seen: set[int] = set()
         page = 1
+        url = f"{self.api_url}/issues"
         while True:
-            data = self._get_json(f"{self.api_url}/issues", params={**params, "page": str(page)})
-            for raw in data.get("issues") or ():
-                issue = RemoteIssue.from_json(raw)
+            data = self._get_json(url, params={**params, "page": str(page)})
+            issues, more = _decoded(lambda d: _issue_page(d, page), data, url)
+            for issue in issues:
                 if issue.id not in seen:
                     seen.add(issue.id)
                     yield issue
-            pagination = data.get("pagination") or {}
-            if not pagination.get("next") or page >= int(pagination.get("pages") or 0):
+            if not more:
                 return
             page += 1
 
     def get_issue(self, issue_id: int) -> RemoteIssue:
         """One issue by id."""
-        return RemoteIssue.from_json(self._get_json(f"{self.api_url}/issue/{int(issue_id)}"))
+        url = f"{self.api_url}/issue/{int(issue_id)}"
+        return _decoded(RemoteIssue.from_json, self._get_json(url), url)
 
     def create_issue(
         self,
@@ -221,15 +224,22 @@ class PagureClient:
         priority: str | None = None,
         milestone: str | None = None,
         private: bool = False,
+        race_retries: int | None = None,
     ) -> RemoteIssue:
-        """File one issue: one logical POST, retried only for EDBERROR races and 429."""
+        """File one issue: one logical POST, retried only for EDBERROR races and 429.
+
+        ``race_retries`` overrides the client's EDBERROR retries for this call: a
+        caller that can look for the issue first (another client may have filed the
+        same item meanwhile) passes 0 and retries itself.
+        """
         form = self._create_form(title, content, tags, assignee, priority, milestone, private)
         url = f"{self.api_url}/new_issue"
-        for attempt in range(self._edberror_retries + 1):
+        retries = self._edberror_retries if race_retries is None else race_retries
+        for attempt in range(retries + 1):
             resp = self._post_once(url, form)
             body = _json_dict(resp)
             code = body.get("error_code") if body else None
-            if resp.status_code == 400 and code == "EDBERROR" and attempt < self._edberror_retries:
+            if resp.status_code == 400 and code == "EDBERROR" and attempt < retries:
                 self._sleep(self._backoff * (attempt + 1))
                 continue
             break
@@ -241,7 +251,7 @@ class PagureClient:
                 "the issue may have been created; it is looked up by its marker before filing again",
                 status=resp.status_code, url=_safe_url(url), ambiguous=True,
             )
-        return RemoteIssue.from_json(body["issue"])
+        return _decoded(RemoteIssue.from_json, body["issue"], url, ambiguous=True)
 
     # -- form building ---------------------------------------------------------------
 
@@ -430,6 +440,25 @@ def _retry_after(value: str | None) -> float | None:
     if seconds is None or not math.isfinite(seconds):
         return None
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+def _issue_page(data: dict[str, Any], page: int) -> tuple[list[RemoteIssue], bool]:
+    """The issues of one listing page, and whether another page follows."""
+    issues = [RemoteIssue.from_json(raw) for raw in data.get("issues") or ()]
+    pagination = data.get("pagination") or {}
+    return issues, bool(pagination.get("next")) and page < int(pagination.get("pages") or 0)
+
+
+def _decoded(parse: Callable[[Any], _T], data: Any, url: str, *, ambiguous: bool = False) -> _T:
+    """Parse a JSON answer; one of the wrong shape (a proxy, another API) is a TrackerError, not a crash."""
+    try:
+        return parse(data)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise TrackerError(
+            f"Pagure answered {_safe_url(url)} with unexpected JSON ({type(exc).__name__}): "
+            "check PAGURE_URL / --url points at a Pagure server",
+            url=_safe_url(url), ambiguous=ambiguous,
+        ) from None
 
 
 def _is_2xx(resp: requests.Response) -> bool:

@@ -1,0 +1,54 @@
+"""Crash suite: a SIGKILLed sync, re-run until it exits 0, never files twice and never loses an item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.reliability.crash_trials import ITEMS, crash_suite
+from tests.reliability.harness import Server, Trap, Workspace, expected_fingerprints, sync, tally
+
+CI_TRIALS = 20
+
+
+def test_crash_suite(tmp_path: Path) -> None:
+    """20 trials: 50 issues each, 0 duplicates, 0 lost, state agrees, every window hit."""
+    result = crash_suite(tmp_path, trials=CI_TRIALS)
+    print(result.line())
+    figures = result.figures
+    assert result.failures == []
+    assert (figures["duplicates"], figures["lost"], figures["state_disagrees"]) == (0, 0, 0)
+    assert (figures["integrity_failures"], figures["token_leaks"]) == (0, 0)
+    assert figures["issues_per_trial"] == [ITEMS]
+    assert figures["windows_hit"]["created_not_recorded"] >= CI_TRIALS // 4  # every created_no_reply trial lands there
+    assert figures["windows_hit"]["pending_not_created"] >= CI_TRIALS // 4  # every post_lost trial lands there
+
+
+def _killed_then_rerun(tmp_path: Path, window: str, at: int) -> tuple:
+    ws = Workspace.create(tmp_path / "ws", items=10, seed=4)
+    with Server() as server:
+        trap = Trap(window, at)
+        server.trap = trap
+        killed = sync(ws, server.url, trap=trap)
+        server.trap = None
+        rerun = sync(ws, server.url)
+        return killed, rerun, server.creates(), tally(server, expected_fingerprints(ws), ws.state)
+
+
+def test_kill_after_create_before_reply_adopts_instead_of_refiling(tmp_path: Path) -> None:
+    """Killed after the server created #4 but before the reply: the re-run adopts #4 and POSTs 6, not 7."""
+    killed, rerun, creates, counted = _killed_then_rerun(tmp_path, "created_no_reply", 4)
+    assert killed.code == -9
+    assert rerun.code == 0
+    assert rerun.out.strip() == "6 filed, 1 adopted, 0 failed; skipped: 3 filed"
+    assert creates == 10
+    assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (10, 0, 0, 0)
+
+
+def test_kill_while_create_in_flight_files_it_on_rerun(tmp_path: Path) -> None:
+    """Killed with item 4 pending and its create dropped: the re-run sends it again (11 creates), filed once."""
+    killed, rerun, creates, counted = _killed_then_rerun(tmp_path, "post_lost", 4)
+    assert killed.code == -9
+    assert rerun.code == 0
+    assert rerun.out.strip() == "7 filed, 0 adopted, 0 failed; skipped: 3 filed"
+    assert creates == 11  # create requests received: the dropped one and its successor
+    assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (10, 0, 0, 0)
