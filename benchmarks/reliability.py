@@ -152,7 +152,10 @@ marker and passes `PRAGMA integrity_check`.
   (which keeps it, renamed `.corrupt-<time>`).
 - **interrupt**: SIGINT (Ctrl-C) in the same windows as the crash suite: the run exits 130 with the
   line `interrupted: the item in flight (if any) is reconciled on the next run`, and the next run
-  exits 0 with nothing filed twice.
+  exits 0 with nothing filed twice. No traceback may appear, not even an "Exception ignored" from
+  a half-read HTTP response. A SIGINT that lands after Python has left notes2tickets' code (while
+  the interpreter shuts down) ends the process by the signal itself (`signal_death`): the shell
+  reports 130 for that too, and it counts as exit 130.
 - **secrets**: every suite above uses a token shaped like Pagure's and scans for it; this suite
   uses a canary of another shape (so no scrubber can hide it by its looks) through normal runs,
   kills, Ctrl-C, faults, failing items (whose errors are stored in state), refused tokens and

@@ -207,3 +207,35 @@ def test_corrupt_state_stops_sync_with_rebuild_hint(env: SyncEnv) -> None:
     assert result.err.startswith(f"error: {env.state} is not a valid notes2tickets state database (")
     assert result.err.endswith("move it aside or run `notes2tickets state rebuild`\n")
     assert env.fake.log == []
+
+
+class _NoisyOnFree:
+    """Behaves like http.client's half-built HTTPResponse: its __del__ raises."""
+
+    freed = False
+
+    def __del__(self) -> None:
+        type(self).freed = True
+        raise AttributeError("'HTTPResponse' object has no attribute 'fp'")
+
+
+def test_interrupt_mid_request_prints_one_line_and_no_ignored_exception(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI once saw 'Exception ignored in: <HTTPResponse>' after the Ctrl-C message."""
+    import io
+    import sys
+
+    from notes2tickets import cli
+
+    def interrupted_in_flight(*_args: object, **_kwargs: object) -> int:
+        response = _NoisyOnFree()  # held by this frame, hence by the traceback  # noqa: F841
+        raise KeyboardInterrupt
+
+    reported: list = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+    monkeypatch.setattr(cli, "_dispatch", interrupted_in_flight)
+    err = io.StringIO()
+    assert cli.main(["status"], stdout=io.StringIO(), stderr=err) == 130
+    assert _NoisyOnFree.freed, "the interrupted frames must be freed before main returns"
+    assert reported == []
+    assert sys.unraisablehook == reported.append
+    assert err.getvalue().splitlines()[-1].startswith("interrupted: ")
