@@ -16,7 +16,7 @@ from typing import Any, Mapping, Optional
 from urllib.parse import urlsplit
 
 from notes2tickets.errors import ConfigError
-from notes2tickets.model import DEFAULT_SECTION_HEADINGS, ExtractOptions
+from notes2tickets.model import DEFAULT_SECTION_HEADINGS, ExtractOptions, tag_problem
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -193,7 +193,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         root=root,
         config_path=path,
         extract=_extract_options(cfg.get("extract", {}), cfg.get("aliases", {}), where),
-        default_tags=tuple(_strings(cfg.get("default_tags", []), "default_tags", where)),
+        default_tags=_tags(cfg.get("default_tags", []), where),
         private=cfg.get("private", False),
         notes=tuple(_strings(cfg.get("notes", list(DEFAULT_NOTES_GLOBS)), "notes", where)),
         link_template=cfg.get("link_template"),
@@ -238,6 +238,16 @@ def _strings(value: Any, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise ConfigError(f"{where}: '{key}' must be a list of non-empty strings")
     return [v.strip() for v in value]
+
+
+def _tags(value: Any, where: str) -> tuple[str, ...]:
+    """Tags Pagure can store: one comma-separated field, so no comma inside; at most 255 characters."""
+    tags = _strings(value, "default_tags", where)
+    for tag in tags:
+        why = tag_problem(tag)
+        if why:
+            raise ConfigError(f"{where}: 'default_tags' entry {tag[:40]!r} {why}, which Pagure cannot store")
+    return tuple(dict.fromkeys(tags))
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:

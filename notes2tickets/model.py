@@ -47,6 +47,18 @@ class ActionItem:
         return data
 
 
+MAX_TAG_LENGTH = 255  # Pagure's column limit on PostgreSQL; a longer tag gives 400 EDBERROR
+
+
+def tag_problem(tag: str) -> Optional[str]:
+    """Why Pagure cannot store ``tag`` (its tag field is one comma-separated string), or None."""
+    if "," in tag:
+        return "contains a comma"
+    if len(tag) > MAX_TAG_LENGTH:
+        return f"is longer than {MAX_TAG_LENGTH} characters"
+    return None
+
+
 class RemoteRef(NamedTuple):
     """What dedup needs to know of one issue on the tracker."""
 

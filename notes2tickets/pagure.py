@@ -23,10 +23,10 @@ from requests.auth import AuthBase
 from . import __version__
 from .body import clean_title
 from .errors import ConfigError, FatalTrackerError, TrackerError
+from .model import tag_problem
 
 PER_PAGE = 100
 MAX_RETRY_AFTER = 60.0
-MAX_TAG_LENGTH = 255  # PostgreSQL column limit; a longer tag gives EDBERROR
 _FATAL_CODES = frozenset({"EINVALIDTOK", "EUBLOCKED", "ENOPROJECT", "ETRACKERDISABLED", "ETRACKERREADONLY"})
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -374,8 +374,8 @@ def _tag_field(tags: Sequence[str]) -> str:
         tag = _CONTROL.sub("", raw).strip()
         if not tag or tag in unique:
             continue
-        if "," in tag or len(tag) > MAX_TAG_LENGTH:
-            why = "contains a comma" if "," in tag else f"is longer than {MAX_TAG_LENGTH} characters"
+        why = tag_problem(tag)
+        if why:
             raise TrackerError(
                 f"tag {tag[:40]!r} {why}, which Pagure cannot store: rename the tag in the notes or config",
                 fields={"tag": [why]},

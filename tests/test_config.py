@@ -74,6 +74,8 @@ def test_aliases_and_extract_switches(tmp_path: Path) -> None:
         ("project = '../etc'", "invalid Pagure project '../etc'"),
         ("project = 'my repo'", "invalid Pagure project 'my repo'"),
         ("url = 'ftp://x'", "invalid Pagure URL 'ftp://x'"),
+        ("default_tags = ['meetup,boston']", "'default_tags' entry 'meetup,boston' contains a comma"),
+        ("default_tags = ['" + "t" * 256 + "']", "is longer than 255 characters"),
     ],
 )
 def test_bad_config_is_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
@@ -83,6 +85,13 @@ def test_bad_config_is_one_clear_line(tmp_path: Path, text: str, message: str) -
         _settings(tmp_path)
     assert message in str(info.value)
     assert "\n" not in str(info.value)
+
+
+def test_default_tags_keep_order_and_drop_repeats(tmp_path: Path) -> None:
+    """Pagure refuses a tag twice in one create (EDBERROR), so repeats go; 255 characters is still fine."""
+    longest = "t" * 255
+    (tmp_path / ".notes2tickets.toml").write_text(f"default_tags = ['sig', ' meetup ', 'sig', '{longest}']\n")
+    assert _settings(tmp_path).default_tags == ("sig", "meetup", longest)
 
 
 def test_plain_http_with_token_to_remote_host_is_refused(tmp_path: Path) -> None:

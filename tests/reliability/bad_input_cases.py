@@ -269,8 +269,8 @@ CASES: List[Case] = [
     Case("config not UTF-8", "config", 2, "cannot read", _config(f'project = "{PROJECT}"\n# caf\xe9\n'.encode("latin-1"))),
     Case("aliases not strings", "config", 2, "aliases", _config(f'project = "{PROJECT}"\n[aliases]\nbob = 3\n')),
     Case("unknown extract key", "config", 2, "extract.magic", _config(f'project = "{PROJECT}"\n[extract]\nmagic = true\n')),
-    Case("tag with a comma", "config", 2, "comma", _config(f'project = "{PROJECT}"\ndefault_tags = ["a,b"]\n'),
-         known_bug="config.py accepts default_tags Pagure cannot store; every item then fails (exit 1) on every run"),
+    Case("tag with a comma", "config", 2, "contains a comma", _config(f'project = "{PROJECT}"\ndefault_tags = ["a,b"]\n')),
+    Case("tag too long", "config", 2, "longer than 255", _config(f'project = "{PROJECT}"\ndefault_tags = ["{"t" * 256}"]\n')),
     Case("no notes match the globs", "config", 2, "no notes files match", _no_paths),
     # environment
     Case("missing token", "environment", 2, "PAGURE_API_TOKEN", _with_token(None)),
