@@ -11,6 +11,9 @@ the installed command), and every request is read from the server's log:
 (d) a later run after that fresh-state reconcile, 5 new items: listing pages and the
     ``since`` value sent, right after and (timestamps shifted) a day later
                                                              goal: only what changed
+(e) the listing pages of the marker re-checks between creates when the server stamps
+    creates at a real server's pace (simulated clock, pagure-api.md's medians: a create
+    0.22 s plus a listing page 0.5 s) instead of all within the same instant as in (c)
 
     python benchmarks/bench_requests.py
 """
@@ -128,6 +131,23 @@ def bench_reconcile(folder: Path, remote: int = 1000, marked: int = 50, items: i
         _print_later(fake, later, code, total=remote + new + later, label="(d) one day later")
 
 
+def bench_recheck_pace(folder: Path, items: int = 150, pace: float = 0.72) -> None:
+    """(e): the re-check before each create lists only the last ``RECHECK_MARGIN`` seconds of the tracker."""
+    from notes2tickets.remote import RECHECK_MARGIN
+
+    start = time.time()
+    stamps = iter(start + pace * n for n in range(10**6))
+    with FakePagure(clock=lambda: next(stamps)) as fake:
+        notes = _notes(folder, "e.md", _titles(40_000, items))
+        code = _sync(folder, fake, str(notes))
+        listing = [r for r in fake.log if r.method == "GET" and r.path == ISSUES_PATH]
+        rechecks = sum(1 for r in listing if r.query.get("page") == ["1"]) - 1
+        creates = sum(1 for r in fake.log if _is_create(r))
+        print(f"(e) K = {items} new items, creates stamped {pace} s apart (exit {code}): {creates} creates, "
+              f"{rechecks} re-checks costing {len(listing) - 1} listing pages (each lists the last "
+              f"{RECHECK_MARGIN:.0f} s: about {RECHECK_MARGIN / pace:.0f} of this run's own issues)")
+
+
 def _one_day_later(fake: FakePagure, folder: Path) -> None:
     """Move every server timestamp and the state's high-water mark back 24 h: the same as running a day later."""
     from notes2tickets.state import StateStore
@@ -161,8 +181,10 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "a").mkdir()
             (Path(tmp) / "b").mkdir()
+            (Path(tmp) / "e").mkdir()
             bench_rerun(Path(tmp) / "a")
             bench_reconcile(Path(tmp) / "b")
+            bench_recheck_pace(Path(tmp) / "e")
             os.chdir(saved[1])
     finally:
         os.environ.clear()

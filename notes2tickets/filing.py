@@ -121,10 +121,13 @@ def _adopt(decision: Decision, target: Target) -> Outcome:
 
 def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> Outcome:
     assert info is not None
-    keys = {"url": target.url, "project": target.project, "fingerprint": item.fingerprint}
+    url, project, fingerprint = target.url, target.project, item.fingerprint
     try:
         prepared = prepare(item, target=target, info=info)
-        target.store.mark_pending(**keys, title=prepared.title, path=target.source_path(item), line=item.line)
+        target.store.mark_pending(
+            url=url, project=project, fingerprint=fingerprint,
+            title=prepared.title, path=target.source_path(item), line=item.line,
+        )
         # Looked for after the (fsynced) pending write, so only a GET separates the look from the POST.
         existing = target.mirror.find(item.fingerprint)
         if existing is not None:
@@ -133,7 +136,7 @@ def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> 
     except FatalTrackerError:
         raise
     except TrackerError as exc:
-        target.store.mark_failed(**keys, error=str(exc))
+        target.store.mark_failed(url=url, project=project, fingerprint=fingerprint, error=str(exc))
         return Outcome(item, "failed", None, None, str(exc))
 
 

@@ -3,7 +3,10 @@
 The first reconcile lists every issue (``status=all``, 100 a page); the
 mirror keeps id, title, open/closed and the marker's fingerprint, plus the
 newest ``last_updated`` seen (server time). Later runs ask only for issues
-updated since then, minus a margin for issues committed out of order.
+updated since then, minus a margin for issues committed out of order: a wide
+one for a run's first look (the mirror may be days old), a narrow one for the
+looks between this run's own creates, which would otherwise re-read every
+issue the run filed in the last two minutes before each create.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from notes2tickets.model import RemoteRef
 from notes2tickets.state import StateStore
 
 SINCE_MARGIN = 120.0  # seconds: creates that commit out of order near the boundary are still seen
+RECHECK_MARGIN = 15.0  # seconds, between creates of one run: many times a create's timestamp-to-commit time
 _SEEN_KEY = "remote_last_updated"
 
 
@@ -44,12 +48,14 @@ class Mirror:
         seen = store.get_meta(url, project, _SEEN_KEY)
         self._seen: Optional[float] = float(seen) if seen else None
         self._stale = True
+        self._margin = SINCE_MARGIN
 
     def refresh(self) -> list[RemoteRef]:
         """Fetch what changed since the last refresh (everything the first time)."""
-        since = None if self._seen is None else max(self._seen - SINCE_MARGIN, 0.0)
+        since = None if self._seen is None else max(self._seen - self._margin, 0.0)
         self.add(self._client.iter_issues(since=since))
         self._stale = False
+        self._margin = RECHECK_MARGIN
         return list(self._refs.values())
 
     def add(self, issues: Iterable[RemoteIssue]) -> None:

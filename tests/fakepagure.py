@@ -204,8 +204,10 @@ class FakePagure:
         retry_after: str = "1",
         port: int = 0,
         data_file: Optional[Union[str, Path]] = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.project = project
+        self.clock = clock  # the server's time for the timestamps of creates (a benchmark can simulate create latency)
         self.tokens = dict(tokens) if tokens is not None else {DEFAULT_TOKEN: TokenSpec("bot", project)}
         self.users = {name: {"name": name, "fullname": name.title(), "email": f"{name}@example.com"} for name in users}
         self.max_body, self.create_delay, self.slow_delay, self.retry_after = max_body, create_delay, slow_delay, \
@@ -492,7 +494,7 @@ class FakePagure:
         with self._lock:
             if new_id in proj.issues or new_id in proj.pr_ids:
                 return _api_error(400, "EDBERROR")
-            issue = self._issue_json(proj, new_id, title, content, author, time.time())
+            issue = self._issue_json(proj, new_id, title, content, author, self.clock())
             issue.update(tags=sorted(tags), private=form.get("private", False), milestone=milestone or None,
                          priority=int(priority) if priority else None,
                          assignee=self._user_json(assignee) if assignee else None)
