@@ -132,40 +132,31 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
     err = stderr or sys.stderr
     args = _build_parser().parse_args(argv)
     secret: Optional[str] = os.environ.get("PAGURE_API_TOKEN")
+    hook = sys.unraisablehook
     try:
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
         err.write(f"error: {_redact(str(exc), secret)}\n")
         return exc.exit_code
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt:
+        # A Ctrl-C inside http.client can leave a half-built HTTPResponse whose __del__
+        # fails ("no attribute 'fp'"); Python would print that with a traceback when the
+        # interrupted frames are freed, at the end of this block or later by the collector.
+        sys.unraisablehook = _ignore_unraisable
         err.write("interrupted: the item in flight (if any) is reconciled on the next run\n")
-        _release_quietly(exc)
-        return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         detail = _redact(f"{exc.__class__.__name__}: {exc}", secret)
         err.write(f"internal error: {detail} (this is a bug in notes2tickets {__version__}: please report it)\n")
         return EXIT_BUG
-
-
-def _release_quietly(exc: BaseException) -> None:
-    """Free what the interrupt cut short without letting it print tracebacks.
-
-    A Ctrl-C inside http.client can leave a half-built HTTPResponse whose
-    __del__ fails ("no attribute 'fp'"); Python reports that as "Exception
-    ignored" with a traceback when the frames holding it are freed.  Drop the
-    tracebacks of the whole exception chain and collect now, while such
-    reports are silenced, so the one-line message stays the last word.
-    """
-    previous = sys.unraisablehook
-    sys.unraisablehook = lambda _unraisable: None
-    try:
-        seen: Optional[BaseException] = exc
-        while seen is not None:
-            seen.__traceback__ = None
-            seen = seen.__cause__ or seen.__context__
+    try:  # interrupted: the frames are freed now; collect what they left in cycles, quietly
         gc.collect()
     finally:
-        sys.unraisablehook = previous
+        sys.unraisablehook = hook
+    return EXIT_INTERRUPTED
+
+
+def _ignore_unraisable(_unraisable: Any) -> None:
+    return None
 
 
 def _redact(text: str, secret: Optional[str]) -> str:
