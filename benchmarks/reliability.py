@@ -168,19 +168,25 @@ marker and passes `PRAGMA integrity_check`.
 
 Pagure has no conditional create and no search by content, so two machines filing the same item at
 the same moment can both miss each other's issue. notes2tickets narrows the window as far as the
-tracker allows: it lists what changed on the tracker right before each create (after writing the
-`pending` row), and when a create loses Pagure's id race (`400 EDBERROR`) it looks for the item's
-marker again before sending it anew, because the winner may be the other machine filing this very
-item. The `race_dup_rate` figures compare the shipped client with variants that have these
-safeguards patched out (`blind_race_retry`: the look before each create only, re-sending blindly
-after EDBERROR, as before this suite; `no_recheck`: only the look made when planning). What remains
-is the time between the listing's snapshot and the create's commit. Two clones started at the same
-moment file the items in the same order, in lock-step, so with a realistic listing latency (0.2 s,
-the `read_delay=0.2` figures) that window covers much of each item's cycle and many items are
-filed twice; syncing from two places at once is therefore not recommended. Duplicates that do happen keep
-their marker, so each clone's state points at an issue carrying the item's marker, and
-`state rebuild` maps every item to the oldest one. Syncing from one place at a time (CI, a hook on
-one machine, or one shared state file) has no such window: its lock makes the second run wait.
+tracker allows:
+
+- it lists what changed on the tracker right before each create (after writing the `pending` row);
+- when a create loses Pagure's id race (`400 EDBERROR`) it looks for the item's marker again before
+  sending it anew, because the winner may be the other machine filing this very item;
+- when it sees another sync at work (an item it is about to file has just appeared on the tracker,
+  the id race was lost to that very item, or its own issue turns out to be the second carrying an
+  item's marker) it goes on from the other end of its list, away from the other sync, instead of
+  racing it item by item in lock-step. Two clones then meet in the middle of the list. A second
+  copy it did file is named in a warning (`#12 duplicates #11 ...: close #12`) and its state
+  points at the first copy.
+
+The `race_dup_rate` figures compare the shipped client with variants that have these safeguards
+patched out, side by side in one run: `no_turning` keeps racing the other sync in the plan's order;
+`blind_race_retry` also re-sends blindly after EDBERROR; `no_recheck` has only the look made when
+planning. What remains is the time between a listing's snapshot and a create's commit where the two
+clones meet. Duplicates that do happen keep their marker, and `state rebuild` maps every item to the
+oldest copy. Syncing from one place at a time (CI, a hook on one machine, or one shared state file)
+has no such window: its lock makes the second run wait.
 
 ## Limits
 

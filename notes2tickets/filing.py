@@ -4,11 +4,19 @@ For each item: look for its marker once more (another machine may have just
 filed it), write a ``pending`` row, POST, write ``filed``. After an ambiguous
 failure (timeout, reset, 5xx, HTML) the marker is looked for before any new
 attempt, so an issue the server did create is adopted, never filed twice.
+
+Pagure has no conditional create, so two syncs of the same notes at the same
+moment (two clones, separate state) can still both file an item. When a run
+sees another sync at work (an item it is about to file is already there, or
+its own issue turns out to be the second carrying the item's marker) it goes
+on from the other end of its list, away from the other sync, instead of
+racing it item by item; a second copy it filed is named so it can be closed.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from typing import Callable, NamedTuple, Optional, Sequence
 
 from notes2tickets.body import clean_title, render_body
@@ -32,6 +40,7 @@ class Outcome(NamedTuple):
     issue_id: Optional[int]
     issue_url: Optional[str]
     message: str
+    contended: bool = False  # another sync filed this item while this run was at it
 
 
 class Prepared(NamedTuple):
@@ -89,17 +98,65 @@ def apply(
     target: Target,
     progress: Callable[[str], None],
 ) -> list[Outcome]:
-    """File the ``new`` decisions in order and record ``adopt`` ones; FatalTrackerError stops the run."""
-    todo = [d for d in decisions if d.action in (NEW, ADOPT)]
-    info = target.client.project_info() if any(d.action == NEW for d in todo) else None
-    outcomes = []
-    for index, decision in enumerate(todo, 1):
-        outcome = _adopt(decision, target) if decision.action == ADOPT else _file_one(decision.item, target, info)
+    """Record the ``adopt`` decisions, then file the ``new`` ones; FatalTrackerError stops the run."""
+    adopts = [d for d in decisions if d.action == ADOPT]
+    todo = deque(d for d in decisions if d.action == NEW)
+    info = target.client.project_info() if todo else None
+    total = len(adopts) + len(todo)
+    outcomes = [_adopt(d, target) for d in adopts]
+    for outcome in outcomes:
+        _report(len(outcomes), total, outcome, progress)
+    from_back = told = False
+    previous: Optional[Outcome] = None  # filed by the last step, not yet seen in a listing
+    while todo:
+        if previous is not None and _looked(target) and _second_copy(previous, target, progress):
+            from_back, told = _turn(from_back, told, progress)
+        decision = todo.pop() if from_back else todo.popleft()
+        outcome = _file_one(decision.item, target, info)
         outcomes.append(outcome)
-        progress(_progress_line(index, len(todo), outcome))
-        if outcome.status != "failed" and outcome.message:
-            progress(f"  warning: {outcome.message}")
+        _report(len(outcomes), total, outcome, progress)
+        if outcome.contended:
+            from_back, told = _turn(from_back, told, progress)
+        previous = outcome if outcome.status == "filed" else None
     return outcomes
+
+
+def _looked(target: Target) -> bool:
+    """The look the next create makes anyway, made before choosing the item; if it fails, that item's own look retries."""
+    try:
+        target.mirror.look()
+    except FatalTrackerError:
+        raise
+    except TrackerError:
+        return False
+    return True
+
+
+def _turn(from_back: bool, told: bool, progress: Callable[[str], None]) -> tuple[bool, bool]:
+    """Go on from the other end of the list, away from the other sync; say so once a run."""
+    if not told:
+        progress("  note: another sync is filing these items right now: going on from the other end of the list")
+    return not from_back, True
+
+
+def _report(index: int, total: int, outcome: Outcome, progress: Callable[[str], None]) -> None:
+    progress(_progress_line(index, total, outcome))
+    if outcome.status != "failed" and outcome.message:
+        progress(f"  warning: {outcome.message}")
+
+
+def _second_copy(outcome: Outcome, target: Target, progress: Callable[[str], None]) -> bool:
+    """Our issue is not the oldest with its marker: point the state at the first, name ours for closing."""
+    first = target.mirror.by_fingerprint(outcome.item.fingerprint)
+    if first is None or first.id == outcome.issue_id:
+        return False
+    target.store.mark_filed(
+        url=target.url, project=target.project, fingerprint=outcome.item.fingerprint,
+        issue_id=first.id, issue_url=first.url,
+    )
+    progress(f"  warning: #{outcome.issue_id} duplicates #{first.id}, filed at the same moment by another sync: "
+             f"close #{outcome.issue_id}")
+    return True
 
 
 def _progress_line(index: int, total: int, outcome: Outcome) -> str:
@@ -116,7 +173,7 @@ def _adopt(decision: Decision, target: Target) -> Outcome:
         url=target.url, project=target.project, fingerprint=item.fingerprint, issue_id=decision.issue_id,
         issue_url=decision.issue_url, title=clean_title(item.title), path=target.source_path(item), line=item.line,
     )
-    return Outcome(item, "adopted", decision.issue_id, decision.issue_url, "found on the tracker")
+    return Outcome(item, "adopted", decision.issue_id, decision.issue_url, "")
 
 
 def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> Outcome:
@@ -130,8 +187,8 @@ def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> 
         )
         # Looked for after the (fsynced) pending write, so only a GET separates the look from the POST.
         existing = target.mirror.find(item.fingerprint)
-        if existing is not None:
-            return _adopt(Decision(item, ADOPT, "remote", "", existing.id, existing.url), target)
+        if existing is not None:  # filed since the plan was made: another sync is at work
+            return _adopt(Decision(item, ADOPT, "remote", "", existing.id, existing.url), target)._replace(contended=True)
         return _create(item, prepared, target)
     except FatalTrackerError:
         raise
@@ -158,8 +215,8 @@ def _create(item: ActionItem, prepared: Prepared, target: Target) -> Outcome:
             if raced and races <= MAX_RACES:
                 target.sleep(RACE_PAUSE * races)
             found = target.mirror.find(item.fingerprint, force=True)  # a GET with retries: raises if the tracker is gone
-            if found is not None:
-                return _record(item, target, found.id, found.url, "adopted", prepared)
+            if found is not None:  # after a lost id race, the winner was another sync filing this very item
+                return _record(item, target, found.id, found.url, "adopted", prepared)._replace(contended=raced)
             if ambiguous >= MAX_ATTEMPTS or races > MAX_RACES:
                 raise TrackerError(f"{exc} (tried {ambiguous + races} times; retried on the next run)") from None
             continue

@@ -75,9 +75,16 @@ class Mirror:
         The look is skipped only when nothing was POSTed since the last one, so
         between two creates another machine's new issues are always seen.
         """
-        if force or self._stale:
+        if force:
             self.refresh()
+        else:
+            self.look()
         return self.by_fingerprint(fingerprint)
+
+    def look(self) -> None:
+        """Refresh if something was POSTed since the last look."""
+        if self._stale:
+            self.refresh()
 
     def posted(self) -> None:
         """A create was attempted: the next ``find`` must look again."""

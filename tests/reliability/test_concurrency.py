@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, List, Optional, Tuple
 
+from notes2tickets.body import find_marker
 from tests.fakepagure import FakePagure
-from tests.reliability.harness import Canned, Server, Workspace, expected_fingerprints, sync, tally
+from tests.reliability.harness import CliRun, Canned, Server, Tally, Workspace, expected_fingerprints, sync, tally
 from tests.reliability.race_trials import (
     ITEMS,
     MAX_RACE_DUPLICATES,
@@ -46,8 +47,9 @@ def test_clones_in_turn_second_adopts_everything(tmp_path: Path) -> None:
 
 
 def test_clones_at_once_rarely_duplicate(tmp_path: Path) -> None:
-    """Two clones at once: both exit 0, nothing lost, both states point at marked issues, few duplicates."""
-    pairs = [clones_together(tmp_path / str(i), 10 + i) for i in range(2)]
+    """Two clones at once, with and without a 0.2 s listing latency (racing in lock-step duplicated ~38%
+    with it): both exit 0, nothing lost, both states point at marked issues, few duplicates."""
+    pairs = [clones_together(tmp_path / str(i), 10 + i, read_delay=delay) for i, delay in enumerate((0.0, 0.2))]
     for pair in pairs:
         assert pair.codes == [0, 0]
         assert (pair.tally.lost, pair.tally.strays, pair.tally.state_wrong) == (0, 0, 0)
@@ -80,3 +82,62 @@ def test_lost_id_race_looks_for_marker_before_sending_again(tmp_path: Path) -> N
         assert run.out.strip() == "2 filed, 1 adopted, 0 failed"
         assert server.creates() == 3
         assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (3, 0, 0, 0)
+
+
+class _OtherSync(Server):
+    """Another clone files the same notes in the same order; what it does depends on ``mode``.
+
+    ``ahead``: once our first create is in, it has already filed items 2 and 3.
+    ``same_moment``: our first create and its create of the same item both succeed, its first.
+    """
+
+    def __init__(self, mode: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.mode = mode
+        self.fingerprints: List[str] = []
+        self.done = False
+
+    def dispatch(self, method: str, path: str, query: Any, headers: Any, body: bytes) -> Any:
+        first = method == "POST" and path.endswith("/new_issue") and body and not self.done
+        if first and self.mode == "same_moment":
+            self.done = True
+            FakePagure.dispatch(self, method, path, query, headers, body)  # the other clone's copy, one id lower
+        reply = super().dispatch(method, path, query, headers, body)
+        if first and self.mode == "ahead":
+            self.done = True
+            for n in (1, 2):
+                self.add_issue(f"item {n + 1} by the other clone", f"filed elsewhere\n\n<!-- notes2tickets:v1:{self.fingerprints[n]} -->")
+        return reply
+
+    def create_order(self) -> List[Optional[int]]:
+        """Positions in the notes (0-based) of the items this run POSTed, in the order it POSTed them."""
+        posts = [r for r in self.log if r.method == "POST" and r.path.endswith("/new_issue") and r.form.get("title")]
+        return [self.fingerprints.index(fp) if fp in self.fingerprints else None
+                for fp in (find_marker(r.form.get("issue_content", "")) for r in posts)]
+
+
+def _sync_beside_other(tmp_path: Path, mode: str) -> Tuple[CliRun, _OtherSync, Tally]:
+    ws = Workspace.create(tmp_path / "ws", items=6, seed=7)
+    with _OtherSync(mode) as server:
+        server.fingerprints = expected_fingerprints(ws)
+        run = sync(ws, server.url)
+        return run, server, tally(server, server.fingerprints, ws.state)
+
+
+def test_other_sync_ahead_turns_the_run_to_the_other_end(tmp_path: Path) -> None:
+    """Items 2 and 3 appear while we file item 1: we go on from item 6 back, then adopt 3 and 2; nothing twice."""
+    run, server, counted = _sync_beside_other(tmp_path, "ahead")
+    assert run.code == 0
+    assert run.out.strip() == "4 filed, 2 adopted, 0 failed"
+    assert server.create_order() == [0, 5, 4, 3]
+    assert run.err.count("note: another sync is filing these items right now") == 1
+    assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (6, 0, 0, 0)
+
+
+def test_second_copy_is_named_state_points_at_the_first_and_the_run_turns(tmp_path: Path) -> None:
+    """Both clones file item 1 at once: ours is #2, theirs #1. We say to close #2, keep #1 in state, turn away."""
+    run, server, counted = _sync_beside_other(tmp_path, "same_moment")
+    assert run.code == 0
+    assert server.create_order() == [0, 5, 4, 3, 2, 1]  # ours only (the other copy bypasses the log), then from the back
+    assert "warning: #2 duplicates #1, filed at the same moment by another sync: close #2" in run.err
+    assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (7, 1, 0, 0)
