@@ -263,3 +263,45 @@ def test_matrix_meetbot_bold_marker() -> None:
     """`**ACTION** @nick:server will …` (Matrix meetbot) names the localpart as owner."""
     assert _items("* **ACTION** @jednorozec:fedora.im will update the release notes\n") == [
         (1, "Update the release notes", ("jednorozec",))]
+
+
+def test_table_in_action_section_one_item_per_row() -> None:
+    """A table under an action heading: the action column is the title, owners, due, status and notes are read."""
+    text = (
+        "# Sync\n\n## Action items\n\n"
+        "| Owner | Action | Due | Status | Notes |\n"
+        "|-------|:-------|-----|--------|-------|\n"
+        "| @anna, Bob | Update the **release** checklist | 2023-03-09 | | see #12 |\n"
+        "| TBD | Write the migration guide \\| part 1 | next week | open | |\n"
+        "| chen | Rotate the signing key | | Done | |\n"
+        "| | | | | |\n\n"
+        "Prose after the table.\n"
+    )
+    found = extract_text(text, path="n.md")
+    assert [(i.line, i.title, i.assignees, i.due, i.done, i.description) for i in found] == [
+        (7, "Update the release checklist", ("anna", "Bob"), "2023-03-09", False, "see #12"),
+        (8, "Write the migration guide | part 1", (), None, False, ""),
+        (9, "Rotate the signing key", ("chen",), None, True, ""),
+    ]
+
+
+def test_table_columns_named_by_header_only_where_it_says_action() -> None:
+    """Outside an action section only a table with an "Action" column counts; a schedule table does not."""
+    text = (
+        "# Meetup\n\n| Time | Talk |\n|---|---|\n| 10:00 | Btrfs in Fedora |\n\n"
+        "| Who | Action item |\n|---|---|\n| neal | Ship the KIWI profile |\n\n"
+        "## Agenda\n\n| Action | Owner |\n|---|---|\n| Review action items | all |\n"
+    )
+    assert _items(text) == [(9, "Ship the KIWI profile", ("neal",))]
+
+
+def test_table_after_bold_pseudo_heading_and_without_outer_pipes() -> None:
+    """`**Action items:**` straight above a table, and a table written without the outer pipes."""
+    text = "**Action items:**\nTask | Owner\n--- | ---\nfix the docs | davide\n"
+    assert _items(text) == [(4, "Fix the docs", ("davide",))]
+
+
+def test_table_conventions_switch_off_with_action_sections() -> None:
+    """Tables belong to the action-section convention: switched off with it."""
+    text = "## Action items\n\n| Action | Owner |\n|---|---|\n| fix it | neal |\n"
+    assert _items(text, action_sections=False) == []

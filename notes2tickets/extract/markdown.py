@@ -19,6 +19,7 @@ from .items import Candidate
 from .plain import PlainText, to_plain
 from .positions import LineLocator
 from .render import describe_code, describe_html, indent
+from .tables import read_table
 from .syntax import (
     RAW_MARKER,
     TASK_BOX,
@@ -133,14 +134,27 @@ class _Walker:
         label = self._pseudo_heading(rows[0])
         if label is None:
             self.pseudo = None
-            self._marker_lines(rows, line, skip_first=False)
+            if not self._table(rows, line, in_section=self._section_context().action):
+                self._marker_lines(rows, line, skip_first=False)
             return
         self.pseudo = label
-        if self.options.action_sections:
+        if self.options.action_sections and not self._table(rows[1:], line + 1, in_section=True):
             # "Action items:" with the items on the following lines, no bullets
             for offset, row in enumerate(rows[1:], start=1):
                 if row.strip():
                     self._add(row, line + offset, rest=[], context=_Context(action=True))
+
+    def _table(self, rows: list[str], line: int, *, in_section: bool) -> bool:
+        """A table of action items (one per row); False when the rows are no such table."""
+        if not self.options.action_sections or self.agenda_level is not None:
+            return False
+        table = read_table(rows, in_action_section=in_section)
+        if table is None:
+            return False
+        for row in table:
+            context = _Context(action=True, owners=row.owners)
+            self._add(row.raw, line + row.offset, [], context, done=row.done, description=row.notes)
+        return True
 
     def _pseudo_heading(self, row: str) -> Optional[str]:
         """The heading text of a line like ``**Action items:**``, else None."""
@@ -207,12 +221,13 @@ class _Walker:
         return match is not None and bool(text[match.end():].strip().strip("*_"))
 
     def _add(
-        self, raw: str, line: int, rest: list[dict[str, Any]], context: _Context, *, done: bool = False
+        self, raw: str, line: int, rest: list[dict[str, Any]], context: _Context, *, done: bool = False,
+        description: str = "",
     ) -> None:
         line = min(line, len(self.loc.lines) - 1)  # out-of-order mistune blocks: stay in the file
         index = len(self.found)
         self.found.append(Candidate(raw, line + 1))  # placeholder keeps document order
-        description = self._describe(rest)
+        description = self._describe(rest) or description
         self.found[index] = Candidate(raw, line + 1, self._section(), done, description, context.owners)
 
     def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool) -> None:

@@ -61,6 +61,13 @@ def split_owners(text: str, raw: str = "") -> Owners:
     return Owners(text.strip(), tuple(dict.fromkeys(names)))
 
 
+def split_owner_cell(cell: str) -> tuple[str, ...]:
+    """The names in a table's owner cell ("@anna, Bob", "Anna Smith & chen"); none for "TBD", "-", "all"."""
+    bare = re.sub(r"[*_`~]+", "", cell).strip()
+    names = [n.strip("()[] ") for n in _split(bare)]
+    return tuple(n for n in names if _plausible([n], allow_words=True) and n.strip("?-").strip())
+
+
 def _take_lead(text: str, raw: str, names: list[str]) -> str:
     bold = _BOLD_LABEL.match(raw) if raw[:3].lstrip()[:1] in ("*", "_") else None
     if bold and _plausible([bold.group("name").strip()], allow_words=True):
