@@ -60,14 +60,22 @@ n2t_run() {
 }
 """
 
-_POST_COMMIT = """
+# post-commit and post-merge: run the chained hook, then sync when notes changed; never fail the operation.
+_AFTER = """
 n2t_status=0
 if [ -x "$0.legacy" ]; then
     "$0.legacy" "$@" || n2t_status=$?
 fi
 [ "${{NOTES2TICKETS_HOOK:-}}" = off ] && exit "$n2t_status"
 unset GIT_LITERAL_PATHSPECS GIT_NOGLOB_PATHSPECS
+{changed}
+if n2t_notes_changed || n2t_pending; then
+    n2t_run </dev/null
+fi
+exit "$n2t_status"
+"""
 
+_POST_COMMIT = _AFTER.replace("{changed}", """
 # Exit status 0: no notes file changed; 1: one did; anything else (no parent: the root commit) asks again.
 n2t_notes_changed() {{
     git diff-tree --quiet -r --no-renames HEAD~1 HEAD -- {specs} 2>/dev/null
@@ -75,31 +83,14 @@ n2t_notes_changed() {{
     git diff-tree --quiet -r --no-renames --root --no-commit-id HEAD -- {specs} 2>/dev/null
     [ $? -ne 0 ]
 }}
+""")
 
-if n2t_notes_changed || n2t_pending; then
-    n2t_run </dev/null
-fi
-exit "$n2t_status"
-"""
-
-_POST_MERGE = """
-n2t_status=0
-if [ -x "$0.legacy" ]; then
-    "$0.legacy" "$@" || n2t_status=$?
-fi
-[ "${{NOTES2TICKETS_HOOK:-}}" = off ] && exit "$n2t_status"
-unset GIT_LITERAL_PATHSPECS GIT_NOGLOB_PATHSPECS
-
+_POST_MERGE = _AFTER.replace("{changed}", """
 n2t_notes_changed() {{
     git diff-tree --quiet -r --no-renames ORIG_HEAD HEAD -- {specs} 2>/dev/null
     [ $? -ne 0 ]
 }}
-
-if n2t_notes_changed || n2t_pending; then
-    n2t_run </dev/null
-fi
-exit "$n2t_status"
-"""
+""")
 
 # git passes one line per ref on stdin; ref names and ids never hold blanks, so keeping them in a variable is safe.
 _PRE_PUSH = """
