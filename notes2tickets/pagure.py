@@ -1,9 +1,9 @@
 """The Pagure REST client: the only module that speaks HTTP.
 
 Every non-2xx answer, transport failure or non-JSON body becomes a
-``TrackerError`` (or ``FatalTrackerError`` for auth/project/tracker problems)
-here, with a one-line message that names the cause and the fix and never the
-token. GETs are retried; the issue-creating POST is never re-sent after an
+``TrackerError`` (or ``FatalTrackerError`` for auth/project/tracker problems),
+worded by ``pagure_errors``: one line that names the cause and the fix and
+never the token. GETs are retried; the issue-creating POST is never re-sent after an
 ambiguous failure: the caller looks for the issue's marker first.
 """
 
@@ -24,16 +24,15 @@ from . import __version__
 from .body import clean_title
 from .errors import ConfigError, FatalTrackerError, TrackerError
 from .model import tag_problem
+from .pagure_errors import PROJECT_HELP, error_from_response, json_dict, safe_url, transport_error
 
 PER_PAGE = 100
 MAX_RETRY_AFTER = 60.0
-_FATAL_CODES = frozenset({"EINVALIDTOK", "EUBLOCKED", "ENOPROJECT", "ETRACKERDISABLED", "ETRACKERREADONLY"})
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 _T = TypeVar("_T")
-_PROJECT_HELP = "PAGURE_PROJECT / --project: use repo, ns/repo, fork/user/repo or fork/user/ns/repo"
 
 
 @dataclass(frozen=True)
@@ -156,12 +155,12 @@ class PagureClient:
             )
         url = f"{self.api_url}/new_issue"
         resp = self._request_retrying("POST", url, data={})
-        body = _json_dict(resp)
+        body = json_dict(resp)
         if resp.status_code == 400 and body is not None and body.get("error_code") == "EINVALIDREQ":
             return
         if _is_2xx(resp):
             raise FatalTrackerError(
-                f"Pagure accepted an empty issue form at {_safe_url(url)}: check PAGURE_URL / --url points at Pagure"
+                f"Pagure accepted an empty issue form at {safe_url(url)}: check PAGURE_URL / --url points at Pagure"
             )
         error = self._error(resp, "POST")
         if resp.status_code < 500 and not isinstance(error, FatalTrackerError):
@@ -237,7 +236,7 @@ class PagureClient:
         retries = self._edberror_retries if race_retries is None else race_retries
         for attempt in range(retries + 1):
             resp = self._post_once(url, form)
-            body = _json_dict(resp)
+            body = json_dict(resp)
             code = body.get("error_code") if body else None
             if resp.status_code == 400 and code == "EDBERROR" and attempt < retries:
                 self._sleep(self._backoff * (attempt + 1))
@@ -247,9 +246,9 @@ class PagureClient:
             raise self._error(resp, "POST")
         if body is None or not isinstance(body.get("issue"), dict):
             raise TrackerError(
-                f"Pagure answered {resp.status_code} without issue JSON for POST {_safe_url(url)}: "
+                f"Pagure answered {resp.status_code} without issue JSON for POST {safe_url(url)}: "
                 "the issue may have been created; it is looked up by its marker before filing again",
-                status=resp.status_code, url=_safe_url(url), ambiguous=True,
+                status=resp.status_code, url=safe_url(url), ambiguous=True,
             )
         return _decoded(RemoteIssue.from_json, body["issue"], url, ambiguous=True)
 
@@ -304,9 +303,9 @@ class PagureClient:
             try:
                 resp = self._send("POST", url, data=form)
             except _TRANSPORT_ERRORS as exc:
-                raise _transport_error(exc, "POST", url, ambiguous=True) from None
+                raise transport_error(exc, "POST", url, ambiguous=True) from None
             except requests.RequestException as exc:
-                raise _transport_error(exc, "POST", url, ambiguous=False) from None
+                raise transport_error(exc, "POST", url, ambiguous=False) from None
             if resp.status_code != 429 or attempt == self._retries:
                 return resp
             self._sleep(self._delay(attempt, resp))
@@ -320,13 +319,13 @@ class PagureClient:
                 resp = self._send(method, url, **kwargs)
             except _TRANSPORT_ERRORS as exc:
                 if last:
-                    raise _transport_error(exc, method, url, ambiguous=False) from None
+                    raise transport_error(exc, method, url, ambiguous=False) from None
                 self._sleep(self._delay(attempt, None))
                 continue
             except requests.RequestException as exc:
-                raise _transport_error(exc, method, url, ambiguous=False) from None
+                raise transport_error(exc, method, url, ambiguous=False) from None
             transient = resp.status_code == 429 or resp.status_code >= 500
-            if _is_2xx(resp) and method == "GET" and _json_dict(resp) is None:
+            if _is_2xx(resp) and method == "GET" and json_dict(resp) is None:
                 transient = True  # a proxy page or a truncated body: worth another try
             if not transient or last:
                 return resp
@@ -337,12 +336,12 @@ class PagureClient:
         resp = self._request_retrying("GET", url, params=params)
         if not _is_2xx(resp):
             raise self._error(resp, "GET")
-        body = _json_dict(resp)
+        body = json_dict(resp)
         if body is None:
             raise TrackerError(
-                f"Pagure answered GET {_safe_url(resp.url)} with something that is not JSON: "
+                f"Pagure answered GET {safe_url(resp.url)} with something that is not JSON: "
                 "check PAGURE_URL / --url points at a Pagure server",
-                status=resp.status_code, url=_safe_url(resp.url),
+                status=resp.status_code, url=safe_url(resp.url),
             )
         return body
 
@@ -387,7 +386,7 @@ def _tag_field(tags: Sequence[str]) -> str:
 def _check_url(url: str, token: str | None) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ConfigError(f"invalid Pagure URL {_safe_url(url)!r}: set PAGURE_URL / --url to e.g. https://pagure.io")
+        raise ConfigError(f"invalid Pagure URL {safe_url(url)!r}: set PAGURE_URL / --url to e.g. https://pagure.io")
     if parts.username or parts.password:
         raise ConfigError("the Pagure URL must not contain credentials: set PAGURE_URL / --url without user:password@")
     if parts.scheme == "http" and token is not None and not _is_loopback(parts.hostname):
@@ -412,7 +411,7 @@ def _check_project(project: str) -> str:
     forked = segments[0] == "fork"
     shape_ok = len(segments) in ((3, 4) if forked else (1, 2))
     if not shape_ok or not all(_SEGMENT.fullmatch(s) and ".." not in s for s in segments):
-        raise ConfigError(f"invalid Pagure project {project[:80]!r}: set {_PROJECT_HELP}")
+        raise ConfigError(f"invalid Pagure project {project[:80]!r}: set {PROJECT_HELP}")
     return "/".join(segments)
 
 
@@ -423,13 +422,6 @@ def _check_token(token: str) -> str:
             "the Pagure API token is empty or contains spaces or control characters: fix PAGURE_API_TOKEN"
         )
     return token
-
-
-def _safe_url(url: str | None) -> str:
-    """The URL without user:password@ and without the query string."""
-    parts = urlsplit(url or "")
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -455,132 +447,11 @@ def _decoded(parse: Callable[[Any], _T], data: Any, url: str, *, ambiguous: bool
         return parse(data)
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise TrackerError(
-            f"Pagure answered {_safe_url(url)} with unexpected JSON ({type(exc).__name__}): "
+            f"Pagure answered {safe_url(url)} with unexpected JSON ({type(exc).__name__}): "
             "check PAGURE_URL / --url points at a Pagure server",
-            url=_safe_url(url), ambiguous=ambiguous,
+            url=safe_url(url), ambiguous=ambiguous,
         ) from None
 
 
 def _is_2xx(resp: requests.Response) -> bool:
     return 200 <= resp.status_code < 300  # Response.ok also counts redirects as success
-
-
-def _json_dict(resp: requests.Response) -> dict[str, Any] | None:
-    try:
-        body = resp.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def _one_line(text: object, limit: int = 160) -> str:
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _transport_error(exc: Exception, method: str, url: str, *, ambiguous: bool) -> TrackerError:
-    kind = "timed out" if isinstance(exc, requests.Timeout) else f"failed ({_root_cause(exc)})"
-    tail = (
-        ": the issue may have been created; it is looked up by its marker before filing again"
-        if ambiguous
-        else ": check PAGURE_URL / --url and the network, then run again"
-    )
-    return TrackerError(f"{method} {_safe_url(url)} {kind}{tail}", url=_safe_url(url), ambiguous=ambiguous)
-
-
-def _root_cause(exc: BaseException) -> str:
-    """The innermost reason's class name (urllib3 wraps it several times); never a URL with secrets."""
-    seen = 0
-    cause: BaseException = exc
-    while seen < 10:
-        seen += 1
-        inner = getattr(cause, "reason", None)
-        if not isinstance(inner, BaseException):
-            inner = next((a for a in getattr(cause, "args", ()) if isinstance(a, BaseException)), None)
-        if inner is None:
-            break
-        cause = inner
-    return type(cause).__name__
-
-
-def error_from_response(
-    resp: requests.Response, *, method: str, project: str, project_url: str, token_sent: bool
-) -> TrackerError:
-    """Translate a non-2xx Pagure answer into one line naming the cause and the fix."""
-    url = _safe_url(resp.url)
-    status = resp.status_code
-    body = _json_dict(resp) or {}
-    code = body.get("error_code") if isinstance(body.get("error_code"), str) else None
-    if code in _FATAL_CODES:
-        message = _fatal_message(str(code), body, status, project, project_url, token_sent)
-        return FatalTrackerError(message, status=status, code=code, url=url)
-    if 300 <= status < 400:
-        message = f"Pagure redirected {method} {url} ({status}): set PAGURE_URL / --url to the final address"
-        return FatalTrackerError(message, status=status, code=code, url=url)
-    fields = _invalid_fields(body) if code == "EINVALIDREQ" else {}
-    return TrackerError(
-        _item_message(resp, method, url, code, body, fields),
-        status=status, code=code, url=url, fields=fields, ambiguous=method == "POST" and status >= 500,
-    )
-
-
-def _invalid_fields(body: dict[str, Any]) -> dict[str, list[str]]:
-    errors = body.get("errors")
-    if not isinstance(errors, dict):
-        return {}
-    return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in errors.items()}
-
-
-def _item_message(
-    resp: requests.Response, method: str, url: str, code: str | None, body: dict[str, Any], fields: dict[str, list[str]]
-) -> str:
-    status = resp.status_code
-    if fields:
-        detail = _one_line("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
-        names = ", ".join(fields)
-        return (
-            f"Pagure rejected the {names} field on {method} {url} ({status} {code}: {detail}): "
-            f"fix the {names} value in the notes or the project settings"
-        )
-    if status == 413:
-        return f"request body too large for {method} {url} (413): shorten the item's text"
-    if code == "EDBERROR":
-        return (
-            f"Pagure answered {status} EDBERROR to {method} {url} (a race with another client, a duplicate tag, "
-            "or a tag longer than 255 characters): check the tags, then run again"
-        )
-    if code:
-        return f"Pagure answered {status} {code} ({_one_line(body.get('error') or '')}) to {method} {url}"
-    page = "an HTML page" if "html" in resp.headers.get("Content-Type", "") else "no JSON error"
-    if status >= 500:
-        effect = "the issue may have been created" if method == "POST" else "the server is failing; try again later"
-        return f"Pagure answered {status} ({page}) to {method} {url}: {effect}"
-    return f"Pagure answered {status} ({page}) to {method} {url}: check PAGURE_URL / --url and PAGURE_PROJECT"
-
-
-def _fatal_message(
-    code: str, body: dict[str, Any], status: int, project: str, project_url: str, token_sent: bool
-) -> str:
-    errors = body.get("errors") if isinstance(body.get("errors"), str) else None
-    head = f"({status} {code}{': ' + _one_line(errors) if errors else ''})"
-    new_key = f"create a project API key with the issue_create ACL in {project_url}/settings (API keys)"
-    if code == "EINVALIDTOK":
-        if not token_sent:
-            return f"Pagure needs an API token for {project} {head}: set PAGURE_API_TOKEN; {new_key}"
-        if errors == "Expired token":
-            return f"the Pagure API token has expired {head}: {new_key} and set PAGURE_API_TOKEN"
-        if errors and errors.startswith("Missing ACLs"):
-            return f"the Pagure API token lacks an ACL needed on {project} {head}: {new_key}"
-        if errors:
-            return f"Pagure rejected the API token {head}: check PAGURE_API_TOKEN, or {new_key}"
-        return (
-            f"the Pagure API token is bound to another project, not {project} {head}: {new_key}, "
-            f"or fix {_PROJECT_HELP.split(':')[0]}"
-        )
-    if code == "EUBLOCKED":
-        return f"the token's user is blocked from {project} {head}: ask a project admin to unblock it"
-    if code == "ENOPROJECT":
-        return f"project {project} not found at {project_url} {head}: check PAGURE_PROJECT / --project and PAGURE_URL"
-    if code == "ETRACKERDISABLED":
-        return f"the issue tracker of {project} is disabled {head}: enable it in {project_url}/settings"
-    return f"the issue tracker of {project} is read-only {head}: ask a project admin to make it writable"
