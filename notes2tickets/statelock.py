@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from .errors import StateError
+from .stateschema import FIX_PATH
 
 _POLL_SECONDS = 0.05
 _GIT_TIMEOUT_SECONDS = 30.0
 _SIBLING_SUFFIXES = ("-journal", "-wal", "-shm")
-_FIX_PATH = "pass another path with --state FILE (or set NOTES2TICKETS_STATE)"
 
 
 def default_state_path(start: Path, *, xdg_state_home: Optional[str], home: Path) -> Path:
@@ -58,13 +58,13 @@ def _git_common_dir(folder: Path) -> Optional[Path]:
     except (FileNotFoundError, NotADirectoryError):  # no git, or no such folder
         return None
     except subprocess.TimeoutExpired:
-        raise StateError(f"`git rev-parse` timed out in {folder}; {_FIX_PATH}") from None
+        raise StateError(f"`git rev-parse` timed out in {folder}; {FIX_PATH}") from None
     if proc.returncode != 0:
         if b"dubious ownership" in proc.stderr:
             # Falling back to XDG here would silently split the state in two.
             raise StateError(
                 f"git refuses the repository holding {folder} (dubious ownership); "
-                f"run `git config --global --add safe.directory <repo>` or {_FIX_PATH}"
+                f"run `git config --global --add safe.directory <repo>` or {FIX_PATH}"
             )
         return None
     lines = os.fsdecode(proc.stdout).splitlines()
@@ -78,14 +78,14 @@ def prepare_folder(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise StateError(f"cannot create state folder {path.parent} ({exc.strerror}); {_FIX_PATH}") from None
+        raise StateError(f"cannot create state folder {path.parent} ({exc.strerror}); {FIX_PATH}") from None
     if path.exists() and not path.is_file():
-        raise StateError(f"state path {path} is not a regular file; {_FIX_PATH}")
+        raise StateError(f"state path {path} is not a regular file; {FIX_PATH}")
     # The rollback journal is created next to the file, so the folder must be writable too.
     for target in (path.parent, path) if path.exists() else (path.parent,):
         if not os.access(target, os.W_OK):
             raise StateError(
-                f"cannot write state file {path} ({target} is read-only); fix its permissions or {_FIX_PATH}"
+                f"cannot write state file {path} ({target} is read-only); fix its permissions or {FIX_PATH}"
             )
 
 
@@ -97,10 +97,10 @@ def readable_file(path: Path) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         return False
     except IsADirectoryError:
-        raise StateError(f"state path {path} is not a regular file; {_FIX_PATH}") from None
+        raise StateError(f"state path {path} is not a regular file; {FIX_PATH}") from None
     except OSError as exc:
         raise StateError(
-            f"cannot read state file {path} ({exc.strerror}); fix its permissions or {_FIX_PATH}"
+            f"cannot read state file {path} ({exc.strerror}); fix its permissions or {FIX_PATH}"
         ) from None
     if header[:16] == b"SQLite format 3\x00" and 2 in header[18:20]:
         raise StateError(
@@ -131,7 +131,7 @@ class StateLock:
             fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             raise StateError(
-                f"cannot create lock file {lock_path} ({exc.strerror}); fix the folder's permissions or {_FIX_PATH}"
+                f"cannot create lock file {lock_path} ({exc.strerror}); fix the folder's permissions or {FIX_PATH}"
             ) from None
         try:
             _wait_for_flock(fd, state_path, lock_path, timeout)
@@ -164,7 +164,7 @@ def _wait_for_flock(fd: int, state_path: Path, lock_path: Path, timeout: float) 
                 raise StateError(_held_message(fd, state_path, lock_path, timeout)) from None
             time.sleep(min(_POLL_SECONDS, remaining))
         except OSError as exc:  # e.g. ENOLCK on some network file systems
-            raise StateError(f"cannot lock {lock_path} ({exc.strerror}); {_FIX_PATH} on a local disk") from None
+            raise StateError(f"cannot lock {lock_path} ({exc.strerror}); {FIX_PATH} on a local disk") from None
 
 
 def _held_message(fd: int, state_path: Path, lock_path: Path, timeout: float) -> str:
