@@ -305,3 +305,35 @@ def test_table_conventions_switch_off_with_action_sections() -> None:
     """Tables belong to the action-section convention: switched off with it."""
     text = "## Action items\n\n| Action | Owner |\n|---|---|\n| fix it | neal |\n"
     assert _items(text, action_sections=False) == []
+
+
+def test_leading_dash_owner_only_for_people() -> None:
+    """`Bob - ping upstream` and `@anna - …` name owners; `systemd - release 252` and `Btrfs - Check` do not."""
+    text = (
+        "## Action items\n\n- Bob - ping upstream about the license\n- @anna \u2013 update the docs\n"
+        "- Neal Gompa - review the spec\n- systemd - release 252 to updates\n- Btrfs - Check compression\n"
+    )
+    assert _items(text) == [
+        (3, "Ping upstream about the license", ("Bob",)), (4, "Update the docs", ("anna",)),
+        (5, "Review the spec", ("Neal Gompa",)), (6, "Systemd - release 252 to updates", ()),
+        (7, "Btrfs - Check compression", ()),
+    ]
+
+
+def test_trailing_arrow_owner() -> None:
+    """`… -> @nick`, `… => nick` and `… \u2192 Anna Smith` at the end name the owner."""
+    text = "## Actions\n\n- update the wiki -> @smooge\n- rotate certs => kevin\n- book the room \u2192 Anna Smith\n"
+    assert _items(text) == [(3, "Update the wiki", ("smooge",)), (4, "Rotate certs", ("kevin",)),
+                            (5, "Book the room", ("Anna Smith",))]
+
+
+def test_marker_then_mention_label() -> None:
+    """`TODO @nick: text` and `Action @nick: text` are marked items owned by the mention."""
+    text = "Notes.\n\nTODO @nirik: reboot the builders\n\nAction @bob:fedora.im: update the mirror list\n"
+    assert _items(text) == [(3, "Reboot the builders", ("nirik",)), (5, "Update the mirror list", ("bob",))]
+
+
+def test_owner_field_at_sentence_end_keeps_no_period() -> None:
+    """`Owner: Bob.` names Bob, not "Bob."."""
+    item = _one("- [ ] Do the release notes. Owner: Bob. Due: 2024-01-15\n")
+    assert (item.title, item.assignees, item.due) == ("Do the release notes.", ("Bob",), "2024-01-15")

@@ -140,7 +140,8 @@ def _take(match: re.Match[str], found: dict[str, list[str]]) -> str:
     elif match.group("mq") or match.group("milestone"):
         found.setdefault("milestone", []).append((match.group("mq") or match.group("milestone")).strip())
     elif match.group("owners"):
-        found["owners"].extend(n for n in re.split(r"\s*(?:,|\band\b|&)\s*", match.group("owners")) if n)
+        names = (n.rstrip(".") for n in re.split(r"\s*(?:,|\band\b|&)\s*", match.group("owners")))
+        found["owners"].extend(n for n in names if n)  # "Owner: Bob." ends a sentence, not the name
     elif match.group("private"):
         found.setdefault("private", []).append(match.group("private"))
     else:

@@ -18,9 +18,15 @@ _LEADING_LABEL = re.compile(r"(?P<names>" + _NAMES + r")\s*:\s+(?=\S)")
 _BOLD_LABEL = re.compile(r"\s*(?:\*\*|__)(?P<name>[^*_\n:]{1,40}?)(?::(?:\*\*|__)|(?:\*\*|__)\s*:)")
 _BRACKETED = re.compile(r"\[(?P<names>" + _NAMES + r")\]\s*")
 _MENTIONS_LEAD = re.compile(r"(?P<names>@" + _NICK[2:] + r"(?:" + _JOIN + r"@" + _NICK[2:] + r")*)\s*[:,\u2013\u2014-]?\s+")
+_ARROW = r"(?:->|=>|\u2192)"
 _TRAILING = re.compile(
-    r"\s*(?:[(\[](?P<names>" + _NAMES + r")[)\]]|(?:[-\u2013\u2014]\s+|(?<=\s))(?P<mentions>@" + _NICK[2:] + r"))\s*\.?$"
+    r"\s*(?:[(\[](?P<names>" + _NAMES + r")[)\]]|(?:[-\u2013\u2014]\s+|(?<=\s))(?P<mentions>@" + _NICK[2:] + r")"
+    r"|" + _ARROW + r"\s*(?P<arrowed>" + _NAMES + r"))\s*\.?$"
 )
+_ARROWED = re.compile(_ARROW)
+# "Bob - ping upstream", "@anna – update the docs": a leading name, a dash, then a lower-case word. Only
+# mentions and capitalised names: "systemd - release 252" names a component, not a person.
+_LEADING_DASH = re.compile(r"(?P<names>" + _NAMES + r")\s+[-\u2013\u2014]\s+(?=[a-z])")
 _MENTION = re.compile(r"(?<![\w@/.])@(" + _NICK[2:] + r")")
 _SPLIT = re.compile(_JOIN)
 
@@ -54,7 +60,7 @@ def split_owners(text: str, raw: str = "") -> Owners:
     """Find owners in a plain-text title; ``raw`` is its Markdown (for ``**Name**:``)."""
     names: list[str] = []
     text = _take_lead(text, raw, names)
-    if text.rstrip(" .").endswith((")", "]")) or "@" in text:
+    if text.rstrip(" .").endswith((")", "]")) or "@" in text or _ARROWED.search(text):
         text = _take_trailing(text, names)
     if "@" in text:
         names.extend(m.group(1).rstrip(".") for m in _MENTION.finditer(text))
@@ -75,9 +81,11 @@ def _take_lead(text: str, raw: str, names: list[str]) -> str:
         if label:
             names.append(bold.group("name").strip())
             text = text[label.end():]
-    for pattern in (_BRACKETED, _MEETBOT, _LEADING_LABEL, _MENTIONS_LEAD):
+    for pattern in (_BRACKETED, _MEETBOT, _LEADING_LABEL, _MENTIONS_LEAD, _LEADING_DASH):
         match = pattern.match(text)
         if match and pattern is _MEETBOT and not _verb_follows(match, text):
+            continue
+        if match and pattern is _LEADING_DASH and not all(n[:1] == "@" or n[:1].isupper() for n in _split(match.group("names"))):
             continue
         if match:
             found = _split(match.group("names"))
@@ -96,7 +104,7 @@ def _verb_follows(match: re.Match[str], text: str) -> bool:
 def _take_trailing(text: str, names: list[str]) -> str:
     match = _TRAILING.search(text)
     if match:
-        found = [n.rstrip(".") for n in _split(match.group("names") or match.group("mentions"))]
+        found = [n.rstrip(".") for n in _split(match.group("names") or match.group("mentions") or match.group("arrowed"))]
         if _plausible(found, allow_words=False) and match.start() > 0:
             names.extend(found)
             return text[: match.start()]

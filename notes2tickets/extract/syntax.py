@@ -14,15 +14,19 @@ _OWNER = r"(?:[ \t]*[(\[](?P<owner>[^()\[\]\n]{1,60})[)\]])?"
 # Raw Markdown (or plain text) at the start of a line: optional emphasis, the
 # word, an optional "(owner)", then a colon (inside or outside the emphasis),
 # a dash, or closing bold followed by a space. "#action"/"!action" need no colon.
+# "TODO @nick: text": the word, then a mention labelling the owner.
+_MENTION_LABEL = r"[ \t]+(?=@[\w.-]+(?::[\w.-]+)?:[ \t])"
 RAW_MARKER = re.compile(
     r"[ \t]*" + _EMPH + r"?[ \t]*(?:"
     r"[#!](?i:action)\b" + _EMPH + r"?:?"
     r"|" + _WORD + _OWNER + r"(?:[ \t]*:" + _EMPH + r"?|" + _EMPH + r"[ \t]*:|[ \t]+[-\u2013\u2014][ \t]|(?:\*\*|__)(?=[ \t]))"
+    r"|" + _WORD + _MENTION_LABEL +
     r")"
 )
 # The same marker in plain text (markup already gone), for removal from titles.
 PLAIN_MARKER = re.compile(
-    r"\s*(?:[#!](?i:action)\b:?|" + _WORD + _OWNER + r"\s*(?::|[-\u2013\u2014](?=\s))|(?:ACTION|TODO)(?=\s))\s*"
+    r"\s*(?:[#!](?i:action)\b:?|" + _WORD + _OWNER + r"\s*(?::|[-\u2013\u2014](?=\s))|(?:ACTION|TODO)(?=\s)"
+    r"|" + _WORD + _MENTION_LABEL + r")\s*"
 )
 TASK_BOX = re.compile(r"[ \t]*\[([ xX])\](?:[ \t]+|$)")
 _TOKEN = re.compile(r"[\w'-]+")
