@@ -337,3 +337,14 @@ def test_owner_field_at_sentence_end_keeps_no_period() -> None:
     """`Owner: Bob.` names Bob, not "Bob."."""
     item = _one("- [ ] Do the release notes. Owner: Bob. Due: 2024-01-15\n")
     assert (item.title, item.assignees, item.due) == ("Do the release notes.", ("Bob",), "2024-01-15")
+
+
+def test_nested_bullets_that_are_one_token_set_fields() -> None:
+    """`- Owner: bob` / `- Due: …` under an item set its fields and leave the description; other bullets stay."""
+    text = (
+        "## Action items\n\n1. Update the contributor docs\n   - Owner: bob\n   - Due: 2024-02-01.\n"
+        "   - start with the FAQ\n   - see #12 for context\n"
+    )
+    item = _one(text)
+    assert (item.title, item.assignees, item.due, item.tracked) == ("Update the contributor docs", ("bob",), "2024-02-01", None)
+    assert item.description == "- start with the FAQ\n- see #12 for context"

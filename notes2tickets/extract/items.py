@@ -8,13 +8,14 @@ from typing import NamedTuple
 from notes2tickets.model import ActionItem, ExtractOptions, Meeting
 
 from .fingerprint import fingerprint, normalise_title
-from .metadata import parse_metadata, strip_attribution
+from .metadata import is_token_line, parse_metadata, strip_attribution
 from .owners import resolve, split_owners
 from .plain import PlainText
 from .syntax import NOT_ITEMS, PLAIN_MARKER, is_review_entry
 
 MAX_TITLE = 255
 _ELLIPSIS = "\u2026"
+_BULLET = re.compile(r"[-*+][ \t]+(.*)")
 
 
 class Candidate(NamedTuple):
@@ -41,14 +42,15 @@ def build_item(
         return None  # the whole item is struck through: dropped
     text, marker_owner = _strip_marker(re.sub(r"\s+", " ", plain.text).strip())
     text = strip_attribution(text)
-    meta = parse_metadata(text, plain.urls)
+    rest, tokens = _token_bullets(candidate.description)
+    meta = parse_metadata(text + tokens, plain.urls)
     owners = split_owners(meta.text, candidate.raw)
     title = _clean_title(owners.text)
     key = normalise_title(title)
     if key in NOT_ITEMS or is_review_entry(title):
         return None
     names = candidate.owners + marker_owner
-    short, description = _limit(title, candidate.description)
+    short, description = _limit(title, rest)
     return ActionItem(
         title=short,
         path=path,
@@ -66,6 +68,21 @@ def build_item(
         section=candidate.section,
         meeting=meeting,
     )
+
+
+def _token_bullets(description: str) -> tuple[str, str]:
+    """Nested bullets that are one metadata token each ("- Owner: bob", "- Due: 2024-02-01") belong to the item:
+    the description without them, and their text to read the tokens from."""
+    if ":" not in description:
+        return description, ""
+    kept, tokens = [], []
+    for line in description.split("\n"):
+        bullet = _BULLET.fullmatch(line)
+        if bullet and is_token_line(bullet.group(1)):
+            tokens.append(bullet.group(1).strip().rstrip("."))
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip("\n"), "".join(" " + token for token in tokens)
 
 
 def _strip_marker(text: str) -> tuple[str, tuple[str, ...]]:

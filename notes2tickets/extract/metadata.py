@@ -66,6 +66,11 @@ def strip_attribution(text: str) -> str:
     return _ATTRIBUTION.sub("", text)
 
 
+def is_token_line(text: str) -> bool:
+    """True when ``text`` is one metadata token and nothing else ("Owner: bob", "Due: 2024-02-01")."""
+    return ":" in text and _TOKENS.fullmatch(text.strip().rstrip(".")) is not None
+
+
 def parse_metadata(text: str, urls: tuple[str, ...] = ()) -> Metadata:
     """Remove every recognised token from ``text`` and return their values."""
     found: dict[str, list[str]] = {"tags": [], "owners": []}
