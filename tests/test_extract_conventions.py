@@ -274,6 +274,7 @@ def test_table_in_action_section_one_item_per_row() -> None:
         "| @anna, Bob | Update the **release** checklist | 2023-03-09 | | see #12 |\n"
         "| TBD | Write the migration guide \\| part 1 | next week | open | |\n"
         "| chen | Rotate the signing key | | Done | |\n"
+        "| [unassigned] | Book the room | | | |\n"
         "| | | | | |\n\n"
         "Prose after the table.\n"
     )
@@ -282,6 +283,7 @@ def test_table_in_action_section_one_item_per_row() -> None:
         (7, "Update the release checklist", ("anna", "Bob"), "2023-03-09", False, "see #12"),
         (8, "Write the migration guide | part 1", (), None, False, ""),
         (9, "Rotate the signing key", ("chen",), None, True, ""),
+        (10, "Book the room", (), None, False, ""),
     ]
 
 

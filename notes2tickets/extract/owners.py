@@ -41,7 +41,7 @@ _NOT_NAMES = frozenset(
     done blocked wip update proposal owner owners assignee due priority tags tag milestone private action
     actions ai ais todo task tasks item items followup follow-up followups reminder important urgent optional
     later soon maybe please thanks welcome re edit tbd n/a none new old open closed carried over still again
-    one each both other others group sig board council fesco steering maintainers volunteer volunteers
+    one each both other others group sig board council fesco steering maintainers volunteer volunteers unassigned
     port backport upgrade downgrade move push post send submit apply return get listen come convert change
     rename copy forward point redirect default compare contribute propose bring pin bump set map migrate
     limit close open reopen revert switch turn hand pass due according related prior similar back up down
