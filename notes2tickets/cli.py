@@ -132,7 +132,7 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
     err = stderr or sys.stderr
     args = _build_parser().parse_args(argv)
     secret: Optional[str] = os.environ.get("PAGURE_API_TOKEN")
-    hook = sys.unraisablehook
+    unraisable_hook = sys.unraisablehook
     try:
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
@@ -151,7 +151,7 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
     try:  # interrupted: the frames are freed now; collect what they left in cycles, quietly
         gc.collect()
     finally:
-        sys.unraisablehook = hook
+        sys.unraisablehook = unraisable_hook
     return EXIT_INTERRUPTED
 
 

@@ -185,7 +185,8 @@ def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> 
             url=url, project=project, fingerprint=fingerprint,
             title=prepared.title, path=target.source_path(item), line=item.line,
         )
-        # Looked for after the (fsynced) pending write, so only a GET separates the look from the POST.
+        # The pending row is committed before the POST; the tracker has been looked at since the last
+        # POST (in apply, or by this find), so an item filed meanwhile elsewhere is adopted instead.
         existing = target.mirror.find(item.fingerprint)
         if existing is not None:  # filed since the plan was made: another sync is at work
             return _adopt(Decision(item, ADOPT, "remote", "", existing.id, existing.url), target)._replace(contended=True)
