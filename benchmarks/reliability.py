@@ -181,9 +181,9 @@ tracker allows:
   points at the first copy.
 
 The `race_dup_rate` figures compare the shipped client with variants that have these safeguards
-patched out, side by side in one run: `no_turning` keeps racing the other sync in the plan's order;
-`blind_race_retry` also re-sends blindly after EDBERROR; `no_recheck` has only the look made when
-planning. What remains is the time between a listing's snapshot and a create's commit where the two
+patched out one after the other, side by side in one run: `no_turning` keeps racing the other sync
+in the plan's order; `blind_race_retry` also re-sends blindly after EDBERROR; `no_recheck` also
+skips the look before each create (only the look made when planning is left). What remains is the time between a listing's snapshot and a create's commit where the two
 clones meet. Duplicates that do happen keep their marker, and `state rebuild` maps every item to the
 oldest copy. Syncing from one place at a time (CI, a hook on one machine, or one shared state file)
 has no such window: its lock makes the second run wait.
