@@ -139,20 +139,40 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
         err.write(f"error: {_redact(str(exc), secret)}\n")
         return exc.exit_code
     except KeyboardInterrupt:
-        # A Ctrl-C inside http.client can leave a half-built HTTPResponse whose __del__
-        # fails ("no attribute 'fp'"); Python would print that with a traceback when the
-        # interrupted frames are freed, at the end of this block or later by the collector.
-        sys.unraisablehook = _ignore_unraisable
-        err.write("interrupted: the item in flight (if any) is reconciled on the next run\n")
+        _say_interrupted(err)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
-        detail = _redact(f"{exc.__class__.__name__}: {exc}", secret)
-        err.write(f"internal error: {detail} (this is a bug in notes2tickets {__version__}: please report it)\n")
-        return EXIT_BUG
+        if not _from_interrupt(exc):
+            detail = _redact(f"{exc.__class__.__name__}: {exc}", secret)
+            err.write(f"internal error: {detail} (this is a bug in notes2tickets {__version__}: please report it)\n")
+            return EXIT_BUG
+        _say_interrupted(err)
     try:  # interrupted: the frames are freed now; collect what they left in cycles, quietly
         gc.collect()
     finally:
         sys.unraisablehook = unraisable_hook
     return EXIT_INTERRUPTED
+
+
+def _say_interrupted(err: TextIO) -> None:
+    # A Ctrl-C inside http.client can leave a half-built HTTPResponse whose __del__
+    # fails ("no attribute 'fp'"); Python would print that with a traceback when the
+    # interrupted frames are freed, at the end of the except block or later by the
+    # collector: main() restores the hook after collecting.
+    sys.unraisablehook = _ignore_unraisable
+    err.write("interrupted: the item in flight (if any) is reconciled on the next run\n")
+
+
+def _from_interrupt(exc: BaseException) -> bool:
+    """A Ctrl-C that Python wrapped on its way up: Python 3.9-3.11 turn one raised while a class
+    is being built (a lazy import) into RuntimeError("Error calling __set_name__ ...")."""
+    seen: set[int] = set()
+    cause: Optional[BaseException] = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _ignore_unraisable(_unraisable: Any) -> None:
