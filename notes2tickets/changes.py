@@ -15,7 +15,7 @@ from typing import Sequence
 
 from notes2tickets.errors import ConfigError, UsageError
 
-HOOK_TYPES = ("post-commit", "post-merge", "pre-push")
+HOOK_TYPES = ("post-commit", "post-merge", "post-rewrite", "pre-push")
 _DIFF = ("diff-tree", "-r", "-z", "--name-only", "--no-renames")
 _ZERO = re.compile(r"^0+$")
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -93,7 +93,7 @@ def changed_files(*, root: Path, hook_type: str, stdin: bytes = b"") -> list[Pat
     """The files (relative to ``root``) that the git operation behind ``hook_type`` changed, without repeats."""
     if hook_type == "post-commit":
         files = _head_files(root)
-    elif hook_type == "post-merge":
+    elif hook_type in ("post-merge", "post-rewrite"):  # post-rewrite: a rebase (git pull --rebase); ORIG_HEAD is the old tip
         files = _names(git(root, *_DIFF, "ORIG_HEAD", "HEAD"))
     elif hook_type == "pre-push":
         files = _push_files(root, stdin)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, TextIO
 
 from notes2tickets import __version__
+from notes2tickets.changes import HOOK_TYPES
 from notes2tickets.errors import (
     EXIT_BUG,
     EXIT_FAILED,
@@ -43,7 +44,6 @@ environment:
 A .env file at the repository root is read too; the real environment wins.
 """
 
-HOOK_TYPES = ("post-commit", "post-merge", "pre-push")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -1,6 +1,6 @@
 """Install, remove and run the git hooks that file new action items.
 
-A hook never gets in the way: post-commit and post-merge always exit 0, and
+A hook never gets in the way: post-commit, post-merge and post-rewrite always exit 0, and
 pre-push blocks only when the config says ``strict_push = true``. The script
 itself (``hookscript``) keeps commits that touch no notes file free of Python.
 """
@@ -116,7 +116,7 @@ def run(
     out: TextIO,
     err: TextIO,
 ) -> int:
-    """What the hook script calls; never fails post-commit/post-merge, never prompts."""
+    """What the hook script calls; never fails post-commit/post-merge/post-rewrite, never prompts."""
     if mode == "off":
         return 0
     if mode not in MODES:

@@ -92,6 +92,15 @@ n2t_notes_changed() {{
 }}
 """)
 
+# After "git commit --amend" git runs post-commit too; only a rebase (git pull --rebase) is this hook's.
+_POST_REWRITE = _AFTER.replace("{changed}", """[ "${{1:-}}" = rebase ] || exit "$n2t_status"
+
+n2t_notes_changed() {{
+    git diff-tree --quiet -r --no-renames ORIG_HEAD HEAD -- {specs} 2>/dev/null
+    [ $? -ne 0 ]
+}}
+""")
+
 # git passes one line per ref on stdin; ref names and ids never hold blanks, so keeping them in a variable is safe.
 _PRE_PUSH = """
 n2t_input=$(cat)
@@ -129,7 +138,7 @@ fi
 exit 0
 """
 
-_BODIES = {"post-commit": _POST_COMMIT, "post-merge": _POST_MERGE, "pre-push": _PRE_PUSH}
+_BODIES = {"post-commit": _POST_COMMIT, "post-merge": _POST_MERGE, "post-rewrite": _POST_REWRITE, "pre-push": _PRE_PUSH}
 
 
 def render(

@@ -527,14 +527,20 @@ def test_odd_names_are_filed(repo: Path, tracker: Any) -> None:
     assert titles(tracker) == ["Fix the odd file names"]
 
 
-@e2e
-def test_pull_and_push_file_what_they_bring(repo: Path, remote: Path, tracker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """post-merge in a teammate's clone files the pulled notes; pre-push files the pushed ones; once each."""
+def _teammate(repo: Path, remote: Path, monkeypatch: pytest.MonkeyPatch, hook_type: str) -> Path:
+    """A second clone of the remote, the cwd from now on, with only the ``hook_type`` hook installed."""
     cli("hook", "uninstall")
     mate = repo.parent / "mate"
     git(repo.parent, "clone", "-q", "-b", "main", str(remote), str(mate))
     monkeypatch.chdir(mate)
-    assert cli("hook", "install", "--type", "post-merge")[0] == 0
+    assert cli("hook", "install", "--type", hook_type)[0] == 0
+    return mate
+
+
+@e2e
+def test_pull_and_push_file_what_they_bring(repo: Path, remote: Path, tracker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """post-merge in a teammate's clone files the pulled notes; pre-push files the pushed ones; once each."""
+    mate = _teammate(repo, remote, monkeypatch, "post-merge")
     write(repo, "minutes/pulled.md", "# M\n\n- [ ] Review the pulled minutes\n")
     commit(repo)
     git(repo, "push", "-q", "origin", "main")
@@ -549,3 +555,24 @@ def test_pull_and_push_file_what_they_bring(repo: Path, remote: Path, tracker: A
     assert cli("hook", "install", "--type", "post-merge")[0] == 0
     assert run_git(repo, "pull", "-q", "--no-rebase", "origin", "main").returncode == 0
     assert titles(tracker) == ["Review the pulled minutes", "Announce the pushed minutes"]
+
+
+@e2e
+def test_pull_rebase_files_what_it_brings_amend_does_not_run_it(
+    repo: Path, remote: Path, tracker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """post-rewrite: `git pull --rebase` over a local commit files the pulled notes; `commit --amend` leaves it to post-commit."""
+    mate = _teammate(repo, remote, monkeypatch, "post-rewrite")
+    write(mate, "README.txt", "local work\n")
+    commit(mate)
+    write(repo, "minutes/rebased.md", "# M\n\n- [ ] Review the rebased-in minutes\n")
+    commit(repo)
+    git(repo, "push", "-q", "origin", "main")
+    pulled = run_git(mate, "pull", "-q", "--rebase", "origin", "main")
+    assert pulled.returncode == 0, pulled.stderr
+    assert titles(tracker) == ["Review the rebased-in minutes"]
+    write(mate, "minutes/amended.md", "# M\n\n- [ ] Only post-commit files this\n")
+    git(mate, "add", "-A")
+    amended = run_git(mate, "commit", "-q", "--amend", "-m", "amended")
+    assert amended.returncode == 0, amended.stderr
+    assert titles(tracker) == ["Review the rebased-in minutes"]  # no post-commit hook here; post-rewrite skips amend
