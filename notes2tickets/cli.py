@@ -45,7 +45,6 @@ A .env file at the repository root is read too; the real environment wins.
 """
 
 
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:  # argparse's default exit code is 2 too, but keep one line
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")

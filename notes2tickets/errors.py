@@ -13,6 +13,9 @@ EXIT_USAGE = 2
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
 
+# The fix for a state path that cannot be used, named in every such message.
+FIX_PATH = "pass another path with --state FILE (or set NOTES2TICKETS_STATE)"
+
 
 class Notes2TicketsError(Exception):
     """An expected failure with a one-line message that names the thing and the fix."""

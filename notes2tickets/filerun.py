@@ -13,7 +13,7 @@ from notes2tickets.body import clean_title
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, StateError
 from notes2tickets.model import ActionItem, RemoteRef
-from notes2tickets.pagure import PagureClient
+from notes2tickets.pagure import DEFAULT_RETRIES, PagureClient
 from notes2tickets.plan import NEW, Plan, make_plan
 from notes2tickets.remote import Mirror
 from notes2tickets.state import StateStore

@@ -27,6 +27,7 @@ from .model import tag_problem
 from .pagure_errors import PROJECT_HELP, error_from_response, json_dict, safe_url, transport_error
 
 PER_PAGE = 100
+DEFAULT_RETRIES = 4  # for GETs, with exponential backoff
 MAX_RETRY_AFTER = 60.0
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -117,7 +118,7 @@ class PagureClient:
         project: str,
         token: str | None,
         timeout: float = 30.0,
-        retries: int = 4,
+        retries: int = DEFAULT_RETRIES,
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         edberror_retries: int = 3,

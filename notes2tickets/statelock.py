@@ -16,8 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
-from .errors import StateError
-from .stateschema import FIX_PATH
+from .errors import FIX_PATH, StateError
 
 _POLL_SECONDS = 0.05
 _GIT_TIMEOUT_SECONDS = 30.0

@@ -5,11 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from .errors import CorruptStateError, StateError
+from .errors import FIX_PATH, CorruptStateError, StateError
 
 APPLICATION_ID = 0x6E327474  # "n2tt": tells our files from other SQLite databases
 _BUSY_TIMEOUT_SECONDS = 10.0
-FIX_PATH = "pass another path with --state FILE (or set NOTES2TICKETS_STATE)"
 
 # _MIGRATIONS[n] takes the schema from version n to n + 1, in one transaction.
 _MIGRATIONS: list[tuple[str, ...]] = [

@@ -58,22 +58,21 @@ def test_empty_file_is_a_warning(tmp_path: Path) -> None:
         [], [], [f"{tmp_path / 'empty.md'}: empty file, no action items"])
 
 
-def test_binary_file(tmp_path: Path) -> None:
-    """A binary file is refused by name."""
-    path = tmp_path / "photo.md"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("photo.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file (NUL bytes), not text notes"),
+        ("latin.md", "# Réunion\n\n- [ ] café\n".encode("latin-1"),
+         "not valid UTF-8 (line 1, byte offset 3); save the file as UTF-8"),  # the line of the first bad byte
+    ],
+)
+def test_binary_and_non_utf8_files_are_refused_by_name(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    """A binary file, or Latin-1 text, is one error naming the file."""
+    path = tmp_path / name
+    path.write_bytes(data)
     with pytest.raises(InputError) as caught:
-        extract_file(path, display_path="photo.md")
-    assert str(caught.value) == "photo.md: looks like a binary file (NUL bytes), not text notes"
-
-
-def test_non_utf8_file(tmp_path: Path) -> None:
-    """Latin-1 text is refused with the line of the first bad byte."""
-    path = tmp_path / "latin.md"
-    path.write_bytes("# Réunion\n\n- [ ] café\n".encode("latin-1"))
-    with pytest.raises(InputError) as caught:
-        extract_file(path, display_path="latin.md")
-    assert str(caught.value) == "latin.md: not valid UTF-8 (line 1, byte offset 3); save the file as UTF-8"
+        extract_file(path, display_path=name)
+    assert str(caught.value) == f"{name}: {message}"
 
 
 def test_utf16_file(tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, List, NamedTuple, Optional
 
@@ -27,6 +26,7 @@ from tests.reliability.harness import (
     classify_crash,
     expected_fingerprints,
     leaks,
+    run_trials,
     sync,
     sync_until_ok,
     tally,
@@ -84,9 +84,7 @@ def crash_trial(folder: Path, seed: int, *, window: Optional[str] = None) -> Cra
 def crash_suite(base: Path, *, trials: int, seed: int = 1, workers: int = 2) -> SuiteResult:
     """``trials`` crash trials, ``workers`` at a time; figures for the table."""
     started = time.monotonic()
-    seeds = [seed * 100_000 + i for i in range(trials)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda s: crash_trial(base / f"trial{s}", s), seeds))
+    seeds, results = run_trials(crash_trial, base, trials=trials, seed=seed, workers=workers)
     result = SuiteResult("crash", f"SIGKILL during a {ITEMS}-item sync, then re-run until exit 0", trials)
     result.figures = _figures(results)
     result.failures = _failures(results, seeds)

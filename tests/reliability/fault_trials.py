@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, List, NamedTuple
 
@@ -24,6 +23,7 @@ from tests.reliability.harness import (
     Workspace,
     expected_fingerprints,
     leaks,
+    run_trials,
     server_texts,
     sync,
     tally,
@@ -68,9 +68,7 @@ def fault_trial(folder: Path, seed: int, *, rate: float = RATE) -> FaultTrial:
 
 def fault_suite(base: Path, *, trials: int, seed: int = 1, workers: int = 2) -> SuiteResult:
     started = time.monotonic()
-    seeds = [seed * 100_000 + i for i in range(trials)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda s: fault_trial(base / f"trial{s}", s), seeds))
+    seeds, results = run_trials(fault_trial, base, trials=trials, seed=seed, workers=workers)
     result = SuiteResult("faults", f"{RATE:.0%} of requests fail at random ({len(FAULT_KINDS)} kinds); {ITEMS} items", trials)
     kinds: Counter = Counter()
     for r in results:

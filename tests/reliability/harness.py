@@ -22,10 +22,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
 from notes2tickets.body import find_marker
 from tests.fakepagure import DEFAULT_PROJECT, FakePagure, Request, TokenSpec
+
+_R = TypeVar("_R")
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROJECT = DEFAULT_PROJECT
@@ -352,6 +355,26 @@ def integrity(path: Path) -> str:
             return f"error: {exc}"
         finally:
             conn.close()
+
+
+def run_trials(trial: Callable[[Path, int], _R], base: Path, *, trials: int, seed: int,
+               workers: int) -> Tuple[List[int], List[_R]]:
+    """Run ``trial(folder, seed)`` for ``trials`` seeds, ``workers`` at a time; the seeds and the results."""
+    seeds = [seed * 100_000 + i for i in range(trials)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda s: trial(base / f"trial{s}", s), seeds))
+    return seeds, results
+
+
+def assert_filed_once(run: CliRun, server: FakePagure, ws: Workspace, *, summary: str, creates: int) -> None:
+    """The run exited 0 with ``summary``, sent ``creates`` item creates, and every item has exactly one issue
+    that the state file points at."""
+    fingerprints = expected_fingerprints(ws)
+    counted = tally(server, fingerprints, ws.state)
+    assert run.code == 0, run.err
+    assert run.out.strip() == summary
+    assert server.creates() == creates  # type: ignore[attr-defined]
+    assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (len(fingerprints), 0, 0, 0)
 
 
 def tally(server: FakePagure, fingerprints: Sequence[str], state: Optional[Path]) -> Tally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import random
 import signal
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Dict, List, NamedTuple
 
@@ -24,6 +23,7 @@ from tests.reliability.harness import (
     Workspace,
     expected_fingerprints,
     leaks,
+    run_trials,
     sync,
     sync_until_ok,
     tally,
@@ -69,9 +69,7 @@ def interrupt_trial(folder: Path, seed: int) -> InterruptTrial:
 
 def interrupt_suite(base: Path, *, trials: int, seed: int = 1, workers: int = 2) -> SuiteResult:
     started = time.monotonic()
-    seeds = [seed * 100_000 + i for i in range(trials)]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda s: interrupt_trial(base / f"trial{s}", s), seeds))
+    seeds, results = run_trials(interrupt_trial, base, trials=trials, seed=seed, workers=workers)
     result = SuiteResult("interrupt", f"SIGINT (Ctrl-C) during a {ITEMS}-item sync, then one more run", trials)
     hit = [r for r in results if r.fired]
     result.figures = {

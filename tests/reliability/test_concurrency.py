@@ -7,7 +7,9 @@ from typing import Any, List, Optional, Tuple
 
 from notes2tickets.body import find_marker
 from tests.fakepagure import FakePagure
-from tests.reliability.harness import CliRun, Canned, Server, Tally, Workspace, expected_fingerprints, sync, tally
+from tests.reliability.harness import (
+    CliRun, Canned, Server, Tally, Workspace, assert_filed_once, expected_fingerprints, sync, tally,
+)
 from tests.reliability.race_trials import (
     ITEMS,
     MAX_RACE_DUPLICATES,
@@ -76,12 +78,7 @@ def test_lost_id_race_looks_for_marker_before_sending_again(tmp_path: Path) -> N
     """After 400 EDBERROR the item is looked for first: the winner's issue is adopted, not filed again."""
     ws = Workspace.create(tmp_path / "ws", items=3, seed=5)
     with _LosesRaceTo() as server:
-        run = sync(ws, server.url)
-        counted = tally(server, expected_fingerprints(ws), ws.state)
-        assert run.code == 0
-        assert run.out.strip() == "2 filed, 1 adopted, 0 failed"
-        assert server.creates() == 3
-        assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (3, 0, 0, 0)
+        assert_filed_once(sync(ws, server.url), server, ws, summary="2 filed, 1 adopted, 0 failed", creates=3)
 
 
 class _OtherSync(Server):

@@ -8,7 +8,7 @@ import pytest
 
 from tests.fakepagure import ScriptedFaults
 from tests.reliability.fault_trials import fault_suite
-from tests.reliability.harness import Server, Workspace, expected_fingerprints, sync, tally
+from tests.reliability.harness import Server, Workspace, assert_filed_once, sync
 
 CI_TRIALS = 2
 
@@ -31,12 +31,7 @@ def test_create_that_took_effect_is_adopted_not_refiled(tmp_path: Path, fault: s
     ws = Workspace.create(tmp_path / "ws", items=5, seed=8, config={"timeout": 0.4})
     with Server(slow_delay=0.6) as server:
         server.set_faults(ScriptedFaults([None, fault], method="POST", path_contains="new_issue"))  # 1st POST: preflight
-        run = sync(ws, server.url)
-        counted = tally(server, expected_fingerprints(ws), ws.state)
-        assert run.code == 0
-        assert run.out.strip() == "4 filed, 1 adopted, 0 failed"
-        assert server.creates() == 5
-        assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (5, 0, 0, 0)
+        assert_filed_once(sync(ws, server.url), server, ws, summary="4 filed, 1 adopted, 0 failed", creates=5)
 
 
 @pytest.mark.parametrize("fault", ["500", "502", "503", "429", "reset"])
@@ -45,9 +40,4 @@ def test_create_that_failed_is_sent_again(tmp_path: Path, fault: str) -> None:
     ws = Workspace.create(tmp_path / "ws", items=3, seed=9)
     with Server(retry_after="0") as server:
         server.set_faults(ScriptedFaults([None, fault], method="POST", path_contains="new_issue"))
-        run = sync(ws, server.url)
-        counted = tally(server, expected_fingerprints(ws), ws.state)
-        assert run.code == 0
-        assert run.out.strip() == "3 filed, 0 adopted, 0 failed"
-        assert server.creates() == 4
-        assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (3, 0, 0, 0)
+        assert_filed_once(sync(ws, server.url), server, ws, summary="3 filed, 0 adopted, 0 failed", creates=4)
