@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, TextIO
 
 from notes2tickets import __version__
-from notes2tickets.changes import HOOK_TYPES
+from notes2tickets.git.changes import HOOK_TYPES
 from notes2tickets.errors import (
     EXIT_BUG,
     EXIT_FAILED,
@@ -197,11 +197,11 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     if args.command == "sync":
         return _sync(args, out=out, err=err)
     if args.command == "status":
-        from notes2tickets import sync
+        from notes2tickets.sync import commands as sync
 
         return sync.show_status(settings=_settings(args), fmt=args.format, out=out)
     if args.command == "state":
-        from notes2tickets import sync
+        from notes2tickets.sync import commands as sync
 
         return sync.rebuild_state(settings=_settings(args), out=out, err=err)
     return _hook(args, out=out, err=err)
@@ -209,7 +209,7 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
 def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.extract import parse_paths
-    from notes2tickets.parse_report import format_json, format_text
+    from notes2tickets.extract.report import format_json, format_text
 
     settings = _settings(args, Path(args.paths[0]))
     result = parse_paths(args.paths, options=settings.extract)
@@ -222,7 +222,7 @@ def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
 
 def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
-    from notes2tickets import sync
+    from notes2tickets.sync import commands as sync
 
     settings = _settings(args, Path(args.paths[0]) if args.paths else None)
     return sync.run(
@@ -240,7 +240,7 @@ def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
 
 def _hook(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
-    from notes2tickets import hooks
+    from notes2tickets.hooks import commands as hooks
 
     settings = _settings(args)
     if args.hook_command == "install":
