@@ -16,6 +16,7 @@ from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_BUG, EXIT_FAILED, ConfigError, Notes2TicketsError, UsageError
 from notes2tickets.git import changes, hookscript
 from notes2tickets.git.changes import HOOK_TYPES
+from notes2tickets.state import lock
 
 MODES = ("", "off", "dry-run")
 
@@ -166,12 +167,7 @@ def _sync_run(settings: Settings, notes: Sequence[Path], dry_run: bool, out: Tex
 
 def pending_flag(settings: Settings) -> Path:
     """``<state path>.pending``: the sync keeps it while state has pending or failed rows."""
-    from notes2tickets.state.lock import default_state_path  # the sync's own rule, without importing the sync
-
-    state = settings.state_path or default_state_path(
-        settings.root, xdg_state_home=settings.xdg_state_home, home=settings.home
-    )
-    return state.with_name(state.name + ".pending")
+    return lock.pending_flag(lock.state_path(settings))
 
 
 def _strict_verdict(settings: Settings, code: int, err: TextIO) -> int:

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Optional
 
+from notes2tickets.config import Settings
 from notes2tickets.errors import FIX_PATH, StateError
 
 _POLL_SECONDS = 0.05
@@ -42,6 +43,16 @@ def default_state_path(start: Path, *, xdg_state_home: Optional[str], home: Path
     digest = hashlib.sha256(os.fsencode(str(folder))).hexdigest()[:12]
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", folder.name)[:40] or "root"
     return base / "notes2tickets" / f"{name}-{digest}.sqlite3"
+
+
+def state_path(settings: Settings) -> Path:
+    """This run's state file: ``--state`` / ``$NOTES2TICKETS_STATE``, else the default for the notes root."""
+    return settings.state_path or default_state_path(settings.root, xdg_state_home=settings.xdg_state_home, home=settings.home)
+
+
+def pending_flag(path: Path) -> Path:
+    """Exists while state holds pending or failed rows: the git hook script checks it without Python."""
+    return path.with_name(path.name + ".pending")
 
 
 def _folder_of(start: Path) -> Path:

@@ -1,4 +1,4 @@
-"""The ticket we file for an item: title, Markdown body, and the hidden marker.
+"""The ticket we file for an item: its Markdown body and the hidden marker (titles: ``model.clean_title``).
 
 The marker ``<!-- notes2tickets:v1:<fingerprint> -->`` ends every body. Pagure
 keeps it in the raw content (the API returns it) and strips it from the web
@@ -8,12 +8,10 @@ page, so it lets any machine find the ticket an item became.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterable, Optional, Sequence
 
-from notes2tickets.model import ActionItem
+from notes2tickets.model import ActionItem, clean_title
 
-MAX_TITLE = 255
 _MARKER_RE = re.compile(r"<!--\s*notes2tickets:v1:([0-9a-f]{8,64})\s*-->")
 _FENCE_RE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
 
@@ -30,21 +28,6 @@ def find_marker(content: str) -> Optional[str]:
         if fences_before % 2 == 0:
             found = match.group(1)
     return found
-
-
-def clean_title(title: str) -> str:
-    """One line, no control characters (NUL included), at most 255 characters."""
-    text = "".join(
-        " " if ch in "\t\r\n\v\f\u2028\u2029" else ch
-        for ch in title
-        if ch in "\t\r\n\v\f\u2028\u2029" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
-    )
-    text = " ".join(text.split())
-    if len(text) > MAX_TITLE:
-        cut = text[: MAX_TITLE - 1]
-        space = cut.rfind(" ")
-        text = (cut[:space] if space > MAX_TITLE // 2 else cut).rstrip() + "…"
-    return text
 
 
 def render_body(

@@ -6,37 +6,15 @@ notes or by state, so a re-run over fully filed notes sends no request.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Callable, NamedTuple, Optional, Sequence, TextIO
+from typing import Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError
-from notes2tickets.extract import ParseResult, parse_paths
-from notes2tickets.model import ActionItem
-from notes2tickets.state.store import StateStore, default_state_path
+from notes2tickets.state.lock import state_path
+from notes2tickets.state.store import StateStore
 from notes2tickets.sync import report
-from notes2tickets.sync.plan import Known, Plan, make_plan
-
-NO_TOKEN = "set $PAGURE_API_TOKEN (a token of the project with the issue_create ACL)"
-
-
-class Run(NamedTuple):
-    """What one invocation works on."""
-
-    settings: Settings
-    url: str
-    project: str
-    state_path: Path
-
-
-def state_path(settings: Settings) -> Path:
-    return settings.state_path or default_state_path(settings.root, xdg_state_home=settings.xdg_state_home, home=settings.home)
-
-
-def pending_flag(path: Path) -> Path:
-    """Exists while state holds pending or failed rows: the git hook script checks it without Python."""
-    return path.with_name(path.name + ".pending")
+from notes2tickets.sync.context import NO_TOKEN, known_rows, parse_reported
+from notes2tickets.sync.plan import Plan, make_plan
 
 
 def notes_files(settings: Settings, paths: Sequence[str], changed_since: Optional[str]) -> list[str]:
@@ -82,21 +60,6 @@ def run(
     return file_run(settings, files, include_done=include_done, force=force, fmt=fmt, out=out, err=err, hook=hook)
 
 
-def parse_reported(files: Sequence[str], settings: Settings, err: TextIO) -> ParseResult:
-    result = parse_paths(files, options=settings.extract)
-    for warning in result.warnings:
-        err.write(f"warning: {warning}\n")
-    for error in result.errors:
-        err.write(f"error: {error}\n")
-    return result
-
-
-def known_rows(store: StateStore, url: str, project: Optional[str]) -> dict[str, Known]:
-    if not project:
-        return {}
-    return {r.fingerprint: Known(r.status, r.issue_id, r.issue_url) for r in store.rows(url, project)}
-
-
 def _preview(
     settings: Settings, files: Sequence[str], *, offline: bool, include_done: bool, force: bool, fmt: str, out: TextIO, err: TextIO
 ) -> int:
@@ -137,27 +100,3 @@ def rebuild_state(*, settings: Settings, out: TextIO, err: TextIO) -> int:
     from notes2tickets.sync.filerun import rebuild
 
     return rebuild(settings, state_path(settings), out=out, err=err)
-
-
-def relative_source(settings: Settings) -> Callable[[ActionItem], str]:
-    root = settings.root.resolve()
-
-    def source(item: ActionItem) -> str:
-        absolute = Path(item.path).resolve()
-        try:
-            return absolute.relative_to(root).as_posix()
-        except ValueError:
-            return str(absolute)
-
-    return source
-
-
-def pending_sources(store: StateStore, run: Run) -> list[str]:
-    """Files of rows still pending or failed, for the hook to retry them."""
-    files = {
-        str(run.settings.root / r.path) if not os.path.isabs(r.path) else r.path
-        for r in store.rows(run.url, run.project)
-        if r.status in ("pending", "failed") and r.path
-    }
-    return sorted(f for f in files if os.path.isfile(f))
-

@@ -11,40 +11,24 @@ from typing import Optional, Sequence, TextIO
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, StateError
 from notes2tickets.git import permalinks
-from notes2tickets.model import ActionItem, RemoteRef
+from notes2tickets.model import ActionItem, RemoteRef, clean_title
+from notes2tickets.state.lock import pending_flag, state_path
 from notes2tickets.state.store import StateStore
 from notes2tickets.sync import filing
-from notes2tickets.sync.body import clean_title
+from notes2tickets.sync.context import NO_TOKEN, Run, known_rows, parse_reported, pending_sources, relative_source
 from notes2tickets.sync.mirror import Mirror
 from notes2tickets.sync.plan import NEW, Plan, make_plan
-from notes2tickets.tracker.pagure import DEFAULT_RETRIES, PagureClient
-from notes2tickets.sync.commands import (
-    NO_TOKEN,
-    Run,
-    known_rows,
-    parse_reported,
-    pending_flag,
-    pending_sources,
-    relative_source,
-    state_path,
-)
+from notes2tickets.tracker import Tracker, connect
 
 
 def tracker_url(settings: Settings) -> str:
     return settings.url.rstrip("/")
 
 
-def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> PagureClient:
+def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> Tracker:
     if need_token and not settings.token:
         raise ConfigError(f"no API token: {NO_TOKEN}")
-    # In a git hook an unreachable tracker must not hold the commit: no retries, a short timeout.
-    return PagureClient(
-        url=tracker_url(settings),
-        project=settings.require_project(),
-        token=settings.token,
-        timeout=min(settings.timeout, 10.0) if hook else settings.timeout,
-        retries=0 if hook else 4,
-    )
+    return connect(settings, hook=hook)
 
 
 def read_mirror(settings: Settings, store: StateStore, project: str) -> list[RemoteRef]:
@@ -96,7 +80,7 @@ def _line(stream: TextIO, text: str) -> None:
     stream.write(text + "\n")
 
 
-def _target(run: Run, client: PagureClient, store: StateStore, mirror: Mirror) -> filing.Target:
+def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror) -> filing.Target:
     settings = run.settings
     source = relative_source(settings)
 

@@ -20,12 +20,12 @@ from collections import deque
 from typing import Callable, NamedTuple, Optional, Sequence
 
 from notes2tickets.errors import FatalTrackerError, TrackerError
-from notes2tickets.model import ActionItem
+from notes2tickets.model import ActionItem, clean_title
 from notes2tickets.state.store import StateStore
-from notes2tickets.sync.body import clean_title, render_body
+from notes2tickets.sync.body import render_body
 from notes2tickets.sync.mirror import Mirror
 from notes2tickets.sync.plan import ADOPT, NEW, Decision
-from notes2tickets.tracker.pagure import PagureClient, ProjectInfo
+from notes2tickets.tracker import ProjectInfo, Tracker
 
 MAX_ATTEMPTS = 3
 # 400 EDBERROR on a create is a lost race for the issue id (nothing was created). The
@@ -57,7 +57,7 @@ class Prepared(NamedTuple):
 class Target(NamedTuple):
     """Where to file and how: the tracker, the state keys and per-item settings."""
 
-    client: PagureClient
+    client: Tracker
     store: StateStore
     mirror: Mirror
     url: str

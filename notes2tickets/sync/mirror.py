@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 from notes2tickets.model import RemoteRef
 from notes2tickets.state.store import StateStore
 from notes2tickets.sync.body import find_marker
-from notes2tickets.tracker.pagure import PagureClient, RemoteIssue
+from notes2tickets.tracker import RemoteIssue, Tracker
 
 SINCE_MARGIN = 120.0  # seconds: creates that commit out of order near the boundary are still seen
 RECHECK_MARGIN = 15.0  # seconds, between creates of one run: many times a create's timestamp-to-commit time
@@ -36,7 +36,7 @@ def to_ref(issue: RemoteIssue) -> RemoteRef:
 class Mirror:
     """The tracker's issues as far as this run knows them; persisted when the store is writable."""
 
-    def __init__(self, *, client: PagureClient, store: StateStore, url: str, project: str, writable: bool) -> None:
+    def __init__(self, *, client: Tracker, store: StateStore, url: str, project: str, writable: bool) -> None:
         self._client = client
         self._store = store
         self._url = url

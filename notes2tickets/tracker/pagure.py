@@ -13,7 +13,6 @@ import ipaddress
 import math
 import re
 import time
-from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -22,8 +21,8 @@ from requests.auth import AuthBase
 
 from notes2tickets import __version__
 from notes2tickets.errors import ConfigError, FatalTrackerError, TrackerError
-from notes2tickets.model import tag_problem
-from notes2tickets.sync.body import clean_title
+from notes2tickets.model import clean_title, tag_problem
+from notes2tickets.tracker.base import ProjectInfo, RemoteIssue
 from notes2tickets.tracker.pagure_errors import PROJECT_HELP, error_from_response, json_dict, safe_url, transport_error
 
 PER_PAGE = 100
@@ -34,64 +33,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class RemoteIssue:
-    """One issue as the tracker returns it (timestamps parsed to floats)."""
-
-    id: int
-    title: str
-    content: str
-    status: str
-    url: str
-    date_created: float
-    last_updated: float
-    private: bool = False
-    assignee: str | None = None
-    tags: tuple[str, ...] = ()
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> RemoteIssue:
-        assignee = data.get("assignee")
-        return cls(
-            id=int(data["id"]),
-            title=str(data.get("title") or ""),
-            content=str(data.get("content") or ""),
-            status=str(data.get("status") or ""),
-            url=str(data.get("full_url") or ""),
-            date_created=float(data.get("date_created") or 0),
-            last_updated=float(data.get("last_updated") or 0),
-            private=bool(data.get("private")),
-            assignee=assignee.get("name") if isinstance(assignee, dict) else None,
-            tags=tuple(str(tag) for tag in data.get("tags") or ()),
-        )
-
-
-@dataclass(frozen=True)
-class ProjectInfo:
-    """What one ``GET /api/0/<project>`` says about priorities, milestones and users."""
-
-    priorities: dict[str, str]
-    milestones: tuple[str, ...]
-    users: frozenset[str]
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> ProjectInfo:
-        priorities = {str(k): str(v) for k, v in (data.get("priorities") or {}).items() if str(k)}
-        access = data.get("access_users") or {}
-        users = frozenset(str(name) for names in access.values() for name in names or ())
-        return cls(priorities=priorities, milestones=tuple(data.get("milestones") or ()), users=users)
-
-    def priority_key(self, value: str) -> str | None:
-        """Map a key ("1") or a label ("high", any case) to the key Pagure wants."""
-        value = value.strip()
-        if value in self.priorities:
-            return value
-        for key, label in self.priorities.items():
-            if label.lower() == value.lower():
-                return key
-        return None
 
 
 class _TokenAuth(AuthBase):
