@@ -184,7 +184,8 @@ def _redact(text: str, secret: Optional[str]) -> str:
 
 
 def _settings(args: argparse.Namespace, start: Optional[Path] = None) -> Any:
-    from notes2tickets.config import build_settings, find_root
+    from notes2tickets.config import build_settings
+    from notes2tickets.git.command import find_root
 
     flags = {k: getattr(args, k, None) for k in ("url", "project", "state")}
     root = find_root(start or Path.cwd())

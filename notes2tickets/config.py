@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,24 +63,6 @@ class Settings:
                 f"or put project = \"ns/repo\" in {CONFIG_FILE}"
             )
         return self.project
-
-
-def find_root(start: Path) -> Path:
-    """The git work tree holding ``start``; outside git, the current folder."""
-    folder = start if start.is_dir() else start.parent
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder if str(folder) else ".",
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except (OSError, ValueError):
-        return Path.cwd()
-    if out.returncode == 0 and out.stdout.strip():
-        return Path(out.stdout.strip())
-    return Path.cwd()
 
 
 def build_settings(

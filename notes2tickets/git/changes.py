@@ -9,43 +9,16 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from pathlib import Path
 from typing import Sequence
 
-from notes2tickets.errors import ConfigError, UsageError
+from notes2tickets.errors import UsageError
+from notes2tickets.git.command import GitError, git
 
 HOOK_TYPES = ("post-commit", "post-merge", "post-rewrite", "pre-push")
 _DIFF = ("diff-tree", "-r", "-z", "--name-only", "--no-renames")
 _ZERO = re.compile(r"^0+$")
 _GLOB_CHARS = re.compile(r"[*?\[]")
-
-
-class GitError(UsageError):
-    """A git command failed (bad revision, not a repository, git missing)."""
-
-
-def git(root: Path, *args: str, stdin: bytes = b"") -> bytes:
-    """Run ``git args`` in ``root``; GitError with git's own first line on failure."""
-    try:
-        done = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, check=False)
-    except OSError as exc:
-        raise GitError(f"cannot run git ({exc.__class__.__name__}): install git and make sure it is on PATH") from None
-    if done.returncode != 0:
-        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
-        raise GitError(f"git {args[0]} failed in {root}: {first}")
-    return done.stdout
-
-
-def git_dir(root: Path, which: str = "--git-common-dir") -> Path:
-    """The repository's (common) git folder, absolute; ConfigError outside a repository."""
-    try:
-        out = git(root, "rev-parse", which)
-    except GitError:
-        raise ConfigError(
-            f"{root} is not inside a git repository: run this in the work tree of your notes repository"
-        ) from None
-    return (root / os.fsdecode(out.rstrip(b"\n"))).resolve()
 
 
 def _names(out: bytes) -> list[Path]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
-import subprocess
 from pathlib import Path
 from typing import NamedTuple, Optional
+
+from notes2tickets.git.command import GitError, git
 
 # {base} web URL of the repository, {commit} full sha, {path} path in the repo, {line} 1-based line.
 LINK_STYLES = {
@@ -25,10 +27,9 @@ class RepoLink(NamedTuple):
 
 def _git(root: Path, *args: str) -> Optional[str]:
     try:
-        out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-    except OSError:
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
+        return os.fsdecode(git(root, *args)).strip()
+    except GitError:
+        return None  # no remote, no commit, no git: the ticket names the line without a link
 
 
 def web_base(remote: str) -> Optional[str]:

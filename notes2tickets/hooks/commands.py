@@ -14,7 +14,7 @@ from typing import BinaryIO, Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_BUG, EXIT_FAILED, ConfigError, Notes2TicketsError, UsageError
-from notes2tickets.git import changes, hookscript
+from notes2tickets.git import changes, command, hookscript
 from notes2tickets.git.changes import HOOK_TYPES
 from notes2tickets.state import lock
 
@@ -29,8 +29,8 @@ def hook_path(settings: Settings, hook_type: str) -> Path:
 
 
 def _hooks_dir(root: Path) -> Path:
-    changes.git_dir(root)  # ConfigError, one line, outside a repository
-    out = changes.git(root, "rev-parse", "--git-path", "hooks")
+    command.git_dir(root)  # ConfigError, one line, outside a repository
+    out = command.git(root, "rev-parse", "--git-path", "hooks")
     return (root / os.fsdecode(out.rstrip(b"\n"))).resolve()
 
 
@@ -56,7 +56,7 @@ def install(*, settings: Settings, hook_type: str, dry_run: bool, force: bool) -
         globs=settings.notes,
         dry_run=dry_run,
         state=settings.state_path.resolve() if settings.state_path else None,
-        in_git_dir=path.parent == changes.git_dir(settings.root) / "hooks",
+        in_git_dir=path.parent == command.git_dir(settings.root) / "hooks",
     )
     existing = _read(path)
     note = _set_aside(path, existing, force)

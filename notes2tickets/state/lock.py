@@ -10,7 +10,6 @@ import fcntl
 import hashlib
 import os
 import re
-import subprocess
 import time
 from datetime import datetime
 from pathlib import Path
@@ -18,9 +17,9 @@ from typing import Callable, Optional
 
 from notes2tickets.config import Settings
 from notes2tickets.errors import FIX_PATH, StateError
+from notes2tickets.git.command import GitError, git
 
 _POLL_SECONDS = 0.05
-_GIT_TIMEOUT_SECONDS = 30.0
 _SIBLING_SUFFIXES = ("-journal", "-wal", "-shm")
 
 
@@ -62,22 +61,19 @@ def _folder_of(start: Path) -> Path:
 
 def _git_common_dir(folder: Path) -> Optional[Path]:
     """The git common dir of the work tree holding ``folder``, or None outside one."""
-    command = ["git", "rev-parse", "--is-inside-work-tree", "--git-common-dir"]
     try:
-        proc = subprocess.run(command, cwd=folder, capture_output=True, timeout=_GIT_TIMEOUT_SECONDS)
-    except (FileNotFoundError, NotADirectoryError):  # no git, or no such folder
-        return None
-    except subprocess.TimeoutExpired:
-        raise StateError(f"`git rev-parse` timed out in {folder}; {FIX_PATH}") from None
-    if proc.returncode != 0:
-        if b"dubious ownership" in proc.stderr:
+        out = git(folder, "rev-parse", "--is-inside-work-tree", "--git-common-dir")
+    except GitError as exc:
+        if exc.timed_out:
+            raise StateError(f"`git rev-parse` timed out in {folder}; {FIX_PATH}") from None
+        if b"dubious ownership" in exc.stderr:
             # Falling back to XDG here would silently split the state in two.
             raise StateError(
                 f"git refuses the repository holding {folder} (dubious ownership); "
                 f"run `git config --global --add safe.directory <repo>` or {FIX_PATH}"
-            )
-        return None
-    lines = os.fsdecode(proc.stdout).splitlines()
+            ) from None
+        return None  # no git, no such folder, or not a repository
+    lines = os.fsdecode(out).splitlines()
     if len(lines) < 2 or lines[0] != "true":  # e.g. inside the .git folder itself
         return None
     return Path(os.path.normpath(folder / lines[1]))
