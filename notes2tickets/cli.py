@@ -24,6 +24,7 @@ from notes2tickets.errors import (
     EXIT_USAGE,
     Notes2TicketsError,
 )
+from notes2tickets.redact import one_line
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -135,13 +136,13 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
     try:
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
-        err.write(f"error: {_redact(str(exc), secret)}\n")
+        err.write(f"error: {one_line(str(exc), secret)}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         _say_interrupted(err)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         if not _from_interrupt(exc):
-            detail = _redact(f"{exc.__class__.__name__}: {exc}", secret)
+            detail = one_line(f"{exc.__class__.__name__}: {exc}", secret)
             err.write(f"internal error: {detail} (this is a bug in notes2tickets {__version__}: please report it)\n")
             return EXIT_BUG
         _say_interrupted(err)
@@ -176,11 +177,6 @@ def _from_interrupt(exc: BaseException) -> bool:
 
 def _ignore_unraisable(_unraisable: Any) -> None:
     return None
-
-
-def _redact(text: str, secret: Optional[str]) -> str:
-    text = text.replace("\n", " ").strip()
-    return text.replace(secret, "<hidden>") if secret else text
 
 
 def _settings(args: argparse.Namespace, start: Optional[Path] = None) -> Any:

@@ -16,6 +16,7 @@ from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_BUG, EXIT_FAILED, ConfigError, Notes2TicketsError, UsageError
 from notes2tickets.git import changes, command, hookscript
 from notes2tickets.git.changes import HOOK_TYPES
+from notes2tickets.redact import one_line
 from notes2tickets.state import lock
 
 MODES = ("", "off", "dry-run")
@@ -128,10 +129,10 @@ def run(
         data = stdin.read() if hook_type == "pre-push" and not stdin.isatty() else b""
         code = _sync_changed(settings, hook_type, data, dry_run or mode == "dry-run", out, err)
     except Notes2TicketsError as exc:
-        err.write(f"warning: notes2tickets: {hook_type} hook: {_one_line(str(exc), settings.token)}\n")
+        err.write(f"warning: notes2tickets: {hook_type} hook: {one_line(str(exc), settings.token)}\n")
         code = exc.exit_code
     except Exception as exc:  # noqa: BLE001 - a hook must never break the git operation
-        detail = _one_line(f"{exc.__class__.__name__}: {exc}", settings.token)
+        detail = one_line(f"{exc.__class__.__name__}: {exc}", settings.token)
         err.write(f"warning: notes2tickets: {hook_type} hook hit a bug ({detail}); please report it\n")
         code = EXIT_BUG
     if not strict:
@@ -178,8 +179,3 @@ def _strict_verdict(settings: Settings, code: int, err: TextIO) -> int:
         "run 'notes2tickets sync', or push with --no-verify\n"
     )
     return code or EXIT_FAILED
-
-
-def _one_line(text: str, secret: Optional[str]) -> str:
-    text = " ".join(text.split())
-    return text.replace(secret, "<hidden>") if secret else text

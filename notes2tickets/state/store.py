@@ -18,13 +18,13 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import unicodedata
 from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional
 
+from notes2tickets import redact
 from notes2tickets.model import RemoteRef
 from notes2tickets.state import lock as statelock, schema as stateschema
 from notes2tickets.state.lock import StateLock, default_state_path
@@ -318,15 +318,9 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_SECRETS = re.compile(r"(?i:(authorization:?\s*token\s+))\S+|\b[A-Z0-9]{64}\b")
-
-
 def one_line(text: str) -> str:
-    """The error as one printable line, without anything shaped like a Pagure token."""
-    text = _SECRETS.sub(lambda m: (m.group(1) or "") + "<hidden>", text)
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
-    text = " ".join(text.split())
-    return text if len(text) <= _MAX_ERROR_CHARS else text[: _MAX_ERROR_CHARS - 1] + "…"
+    """An error as state keeps it: one printable line, no token, at most 500 characters."""
+    return redact.one_line(text, limit=_MAX_ERROR_CHARS)
 
 
 def _get(conn: sqlite3.Connection, url: str, project: str, fingerprint: str) -> Optional[StateRow]:

@@ -21,10 +21,6 @@ from notes2tickets.sync.plan import NEW, Plan, make_plan
 from notes2tickets.tracker import Tracker, connect
 
 
-def tracker_url(settings: Settings) -> str:
-    return settings.url.rstrip("/")
-
-
 def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> Tracker:
     if need_token and not settings.token:
         raise ConfigError(f"no API token: {NO_TOKEN}")
@@ -34,7 +30,7 @@ def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> T
 def read_mirror(settings: Settings, store: StateStore, project: str) -> list[RemoteRef]:
     """For the dry run: state's mirror plus what changed, held in memory only."""
     client = client_for(settings, need_token=False)
-    return Mirror(client=client, store=store, url=tracker_url(settings), project=project, writable=False).refresh()
+    return Mirror(client=client, store=store, url=settings.url, project=project, writable=False).refresh()
 
 
 def file_run(
@@ -43,7 +39,7 @@ def file_run(
     project = settings.require_project()
     path = state_path(settings)
     with StateStore.open(path, lock_timeout=settings.lock_timeout) as store:
-        run = Run(settings, tracker_url(settings), project, path)
+        run = Run(settings, settings.url, project, path)
         if hook:
             files = sorted(set(files) | set(pending_sources(store, run)))
         if not files:
@@ -146,7 +142,7 @@ def rebuild(settings: Settings, path: Path, *, out: TextIO, err: TextIO) -> int:
         moved = StateStore.quarantine(path, lock_timeout=settings.lock_timeout)
         err.write(f"warning: moved the unreadable state file aside to {moved}\n")
         store = StateStore.open(path, lock_timeout=settings.lock_timeout)
-    url, project = tracker_url(settings), settings.require_project()
+    url, project = settings.url, settings.require_project()
     with store:
         store.forget_remote(url, project)  # issues deleted on the tracker must not survive a rebuild
         mirror = Mirror(client=client, store=store, url=url, project=project, writable=True)

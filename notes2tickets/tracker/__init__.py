@@ -17,7 +17,7 @@ def connect(settings: Settings, *, hook: bool = False) -> Tracker:
     """The tracker ``settings`` names; raises ConfigError when no project is set."""
     # In a git hook an unreachable tracker must not hold the commit: no retries, a short timeout.
     return PagureClient(
-        url=settings.url.rstrip("/"),
+        url=settings.url,
         project=settings.require_project(),
         token=settings.token,
         timeout=min(settings.timeout, 10.0) if hook else settings.timeout,

@@ -9,26 +9,25 @@ ambiguous failure: the caller looks for the issue's marker first.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import re
 import time
 from typing import Any, Callable, Iterator, Sequence, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.auth import AuthBase
 
 from notes2tickets import __version__
+from notes2tickets.config import check_project, check_url
 from notes2tickets.errors import ConfigError, FatalTrackerError, TrackerError
 from notes2tickets.model import clean_title, tag_problem
 from notes2tickets.tracker.base import ProjectInfo, RemoteIssue
-from notes2tickets.tracker.pagure_errors import PROJECT_HELP, error_from_response, json_dict, safe_url, transport_error
+from notes2tickets.redact import safe_url
+from notes2tickets.tracker.pagure_errors import error_from_response, json_dict, transport_error
 
 PER_PAGE = 100
 DEFAULT_RETRIES = 4  # for GETs, with exponential backoff
 MAX_RETRY_AFTER = 60.0
-_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _TRANSPORT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
@@ -64,8 +63,8 @@ class PagureClient:
         sleep: Callable[[float], None] = time.sleep,
         edberror_retries: int = 3,
     ) -> None:
-        self.base_url = _check_url(url, token)
-        self.project = _check_project(project)
+        self.base_url = check_url(url, token=token)
+        self.project = check_project(project)
         self.project_url = f"{self.base_url}/{self.project}"
         self.api_url = f"{self.base_url}/api/0/{self.project}"
         self.requests_sent = 0
@@ -323,38 +322,6 @@ def _tag_field(tags: Sequence[str]) -> str:
             )
         unique.append(tag)
     return ",".join(unique)
-
-
-def _check_url(url: str, token: str | None) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ConfigError(f"invalid Pagure URL {safe_url(url)!r}: set PAGURE_URL / --url to e.g. https://pagure.io")
-    if parts.username or parts.password:
-        raise ConfigError("the Pagure URL must not contain credentials: set PAGURE_URL / --url without user:password@")
-    if parts.scheme == "http" and token is not None and not _is_loopback(parts.hostname):
-        raise ConfigError(
-            f"refusing to send the API token over plain http to {parts.hostname}: "
-            "set PAGURE_URL / --url to an https:// address"
-        )
-    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _check_project(project: str) -> str:
-    segments = project.strip().strip("/").split("/")
-    forked = segments[0] == "fork"
-    shape_ok = len(segments) in ((3, 4) if forked else (1, 2))
-    if not shape_ok or not all(_SEGMENT.fullmatch(s) and ".." not in s for s in segments):
-        raise ConfigError(f"invalid Pagure project {project[:80]!r}: set {PROJECT_HELP}")
-    return "/".join(segments)
 
 
 def _check_token(token: str) -> str:

@@ -9,21 +9,15 @@ failure, a non-2xx answer with or without Pagure's JSON error) into a
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
 from notes2tickets.errors import FatalTrackerError, TrackerError
+from notes2tickets.redact import one_line, safe_url
 
 FATAL_CODES = frozenset({"EINVALIDTOK", "EUBLOCKED", "ENOPROJECT", "ETRACKERDISABLED", "ETRACKERREADONLY"})
+_DETAIL_LIMIT = 160  # characters of the server's own words in a message
 PROJECT_HELP = "PAGURE_PROJECT / --project: use repo, ns/repo, fork/user/repo or fork/user/ns/repo"
-
-
-def safe_url(url: str | None) -> str:
-    """The URL without user:password@ and without the query string."""
-    parts = urlsplit(url or "")
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def json_dict(resp: requests.Response) -> dict[str, Any] | None:
@@ -32,11 +26,6 @@ def json_dict(resp: requests.Response) -> dict[str, Any] | None:
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
-
-
-def _one_line(text: object, limit: int = 160) -> str:
-    line = " ".join(str(text).split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def transport_error(exc: Exception, method: str, url: str, *, ambiguous: bool) -> TrackerError:
@@ -97,7 +86,7 @@ def _item_message(
 ) -> str:
     status = resp.status_code
     if fields:
-        detail = _one_line("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
+        detail = one_line("; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()), limit=_DETAIL_LIMIT)
         names = ", ".join(fields)
         return (
             f"Pagure rejected the {names} field on {method} {url} ({status} {code}: {detail}): "
@@ -111,7 +100,7 @@ def _item_message(
             "or a tag longer than 255 characters): check the tags, then run again"
         )
     if code:
-        return f"Pagure answered {status} {code} ({_one_line(body.get('error') or '')}) to {method} {url}"
+        return f"Pagure answered {status} {code} ({one_line(str(body.get('error') or ''), limit=_DETAIL_LIMIT)}) to {method} {url}"
     page = "an HTML page" if "html" in resp.headers.get("Content-Type", "") else "no JSON error"
     if status >= 500:
         effect = "the issue may have been created" if method == "POST" else "the server is failing; try again later"
@@ -123,7 +112,7 @@ def _fatal_message(
     code: str, body: dict[str, Any], status: int, project: str, project_url: str, token_sent: bool
 ) -> str:
     errors = body.get("errors") if isinstance(body.get("errors"), str) else None
-    head = f"({status} {code}{': ' + _one_line(errors) if errors else ''})"
+    head = f"({status} {code}{': ' + one_line(errors, limit=_DETAIL_LIMIT) if errors else ''})"
     new_key = f"create a project API key with the issue_create ACL in {project_url}/settings (API keys)"
     if code == "EINVALIDTOK":
         if not token_sent:

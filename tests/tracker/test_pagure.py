@@ -90,7 +90,7 @@ def test_bad_project_refused(project: str) -> None:
     """A malformed project path is a ConfigError naming the project setting."""
     with pytest.raises(ConfigError) as err:
         PagureClient(url=BASE, project=project, token=None)
-    assert "PAGURE_PROJECT / --project" in str(err.value)
+    assert "$PAGURE_PROJECT" in str(err.value)
     assert err.value.exit_code == EXIT_USAGE
 
 
@@ -99,7 +99,7 @@ def test_token_over_plain_http_refused(url: str) -> None:
     """A token is never sent over plain http to a host that is not loopback."""
     with pytest.raises(ConfigError) as err:
         PagureClient(url=url, project=PROJECT, token=TOKEN)
-    assert "PAGURE_URL / --url" in str(err.value)
+    assert "$PAGURE_URL" in str(err.value)
     assert TOKEN not in str(err.value)
 
 
@@ -122,7 +122,7 @@ def test_malformed_url_refused(url: str) -> None:
     """A URL that is not http(s)://host[/path] is a ConfigError naming PAGURE_URL."""
     with pytest.raises(ConfigError) as err:
         PagureClient(url=url, project=PROJECT, token=None)
-    assert "PAGURE_URL / --url" in str(err.value)
+    assert "$PAGURE_URL" in str(err.value)
     assert "pw" not in str(err.value)
 
 
