@@ -1,6 +1,6 @@
 """The state file on disk: where it lives, one writer at a time, moving a broken one aside.
 
-The database itself is ``state.py``; this module only deals with paths, the
+The database itself is ``store.py``; this module only deals with paths, the
 ``<state>.lock`` file and renames, so it can be reasoned about separately.
 """
 

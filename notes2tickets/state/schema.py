@@ -25,7 +25,7 @@ _MIGRATIONS: list[tuple[str, ...]] = [
         """CREATE TABLE meta (
             url TEXT NOT NULL, project TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
             PRIMARY KEY (url, project, key))""",
-        # A mirror of the tracker's issues (see remote.py), so later runs list only what changed.
+        # A mirror of the tracker's issues (see sync/mirror.py), so later runs list only what changed.
         """CREATE TABLE remote_issues (
             url TEXT NOT NULL, project TEXT NOT NULL, id INTEGER NOT NULL, issue_url TEXT NOT NULL,
             title TEXT NOT NULL, open INTEGER NOT NULL, fingerprint TEXT,

@@ -11,13 +11,13 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from notes2tickets.git import hookscript
 from tests.git.test_changes import git, write
-from tests.hooks.test_hooks import NOTES, cli, commit_all, proof, repo, started, titles, wrapper  # noqa: F401
+from tests.hooks.test_hooks import NOTES, cli, commit_all, proof, repo, started, titles, tracker, wrapper  # noqa: F401
 
 SCRIPT_0_1_0 = Path(__file__).with_name("post-commit-0.1.0.sh")
 PENDING = Path(".git", "notes2tickets", "state.sqlite3.pending")
@@ -33,16 +33,10 @@ def install_0_1_0(repo: Path, python: str) -> Path:
 
 
 @pytest.fixture
-def tracker(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """The stand-in server, the environment pointing commits at it, and the 0.1.0 hook in place."""
-    from tests.fakepagure import DEFAULT_PROJECT, DEFAULT_TOKEN, FakePagure
-
-    with FakePagure() as fake:
-        monkeypatch.setenv("PAGURE_URL", fake.url)
-        monkeypatch.setenv("PAGURE_PROJECT", DEFAULT_PROJECT)
-        monkeypatch.setenv("PAGURE_API_TOKEN", DEFAULT_TOKEN)
-        install_0_1_0(repo, sys.executable)
-        yield fake
+def old_hook(repo: Path, tracker: Any) -> Any:
+    """test_hooks' stand-in server and environment, with the 0.1.0 script in place of the hook installed there."""
+    install_0_1_0(repo, sys.executable)
+    return tracker
 
 
 def test_fixture_is_a_0_1_0_hook() -> None:
@@ -53,31 +47,31 @@ def test_fixture_is_a_0_1_0_hook() -> None:
     assert hookscript.is_ours(text)
 
 
-def test_notes_commit_is_filed(repo: Path, tracker: Any) -> None:
+def test_notes_commit_is_filed(repo: Path, old_hook: Any) -> None:
     """A notes commit under the 0.1.0 hook files its items, once; a later commit without notes files nothing."""
     write(repo, "meetups/20220816-boston.md", NOTES)
     done = commit_all(repo)
     assert done.returncode == 0, done.stderr
-    assert titles(tracker) == ["Write the hook documentation", "Package the kernel for c9s"]
+    assert titles(old_hook) == ["Write the hook documentation", "Package the kernel for c9s"]
     write(repo, "src/x.c")
     assert commit_all(repo).returncode == 0
-    assert len(tracker.issues()) == 2
+    assert len(old_hook.issues()) == 2
 
 
-def test_unreachable_tracker_queues_then_files(repo: Path, tracker: Any) -> None:
+def test_unreachable_tracker_queues_then_files(repo: Path, old_hook: Any) -> None:
     """Tracker down: the commit lands with one warning and the items wait; the next commit files them."""
     from tests.fakepagure import RandomFaults
 
     write(repo, "notes/weekly.md", NOTES)
-    tracker.set_faults(RandomFaults(1.0, seed=1, kinds=("reset",)))
+    old_hook.set_faults(RandomFaults(1.0, seed=1, kinds=("reset",)))
     done = commit_all(repo)
-    tracker.set_faults(None)
+    old_hook.set_faults(None)
     assert done.returncode == 0
     assert len(done.stderr.splitlines()) == 1 and "pending" in done.stderr, done.stderr
-    assert (repo / PENDING).exists() and titles(tracker) == []
+    assert (repo / PENDING).exists() and titles(old_hook) == []
     write(repo, "unrelated.txt")
     assert commit_all(repo).returncode == 0
-    assert titles(tracker) == ["Write the hook documentation", "Package the kernel for c9s"]
+    assert titles(old_hook) == ["Write the hook documentation", "Package the kernel for c9s"]
     assert not (repo / PENDING).exists()
 
 

@@ -1,4 +1,4 @@
-"""Tests for the dedup state database (notes2tickets.state.store) and its file handling (statelock)."""
+"""Tests for the dedup state database (notes2tickets.state.store) and its file handling (state.lock)."""
 
 from __future__ import annotations
 
