@@ -238,8 +238,12 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
 
 def check_url(url: str, *, token: Optional[str]) -> str:
     """The tracker URL in its one spelling (no trailing ``/``: state rows are keyed by it); ConfigError if unusable."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname  # ValueError for a broken [IPv6] address
+    except ValueError:
+        parts, host = urlsplit(""), None
+    if parts.scheme not in ("http", "https") or not host or parts.query or parts.fragment:
         raise ConfigError(
             f"invalid Pagure URL {safe_url(url)!r}: use https://host (--url, $PAGURE_URL or 'url' in the config file)"
         )
@@ -247,9 +251,9 @@ def check_url(url: str, *, token: Optional[str]) -> str:
         raise ConfigError(
             "the Pagure URL must not carry credentials: remove them from --url / $PAGURE_URL and set $PAGURE_API_TOKEN instead"
         )
-    if parts.scheme == "http" and token and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and token and not is_loopback(host):
         raise ConfigError(
-            f"refusing to send the API token over plain http to {parts.hostname}: "
+            f"refusing to send the API token over plain http to {host}: "
             "use an https:// URL (--url or $PAGURE_URL)"
         )
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))

@@ -24,6 +24,9 @@ def one_line(text: str, secret: Optional[str] = None, *, limit: Optional[int] = 
 
 def safe_url(url: Optional[str]) -> str:
     """The URL without user:password@ and without the query string."""
-    parts = urlsplit(url or "")
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:  # a broken [IPv6] host: cut the same parts by hand
+        return re.sub(r"(//)[^/@]*@", r"\1", (url or "").split("?", 1)[0].split("#", 1)[0])
     netloc = parts.netloc.rsplit("@", 1)[-1]
     return urlunsplit((parts.scheme, netloc, parts.path, "", ""))

@@ -75,6 +75,7 @@ def test_aliases_and_extract_switches(tmp_path: Path) -> None:
         ("project = '../etc'", "invalid Pagure project '../etc'"),
         ("project = 'my repo'", "invalid Pagure project 'my repo'"),
         ("url = 'ftp://x'", "invalid Pagure URL 'ftp://x'"),
+        ("url = 'http://[::1'", "invalid Pagure URL 'http://[::1'"),
         ("default_tags = ['meetup,boston']", "'default_tags' entry 'meetup,boston' contains a comma"),
         ("default_tags = ['" + "t" * 256 + "']", "is longer than 255 characters"),
     ],

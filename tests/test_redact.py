@@ -21,4 +21,5 @@ def test_one_line_cuts_at_the_limit() -> None:
 def test_safe_url_drops_credentials_and_query() -> None:
     """user:password@ and the query string never reach a message."""
     assert safe_url("https://bot:pw@pagure.example/api/0/x?token=t#f") == "https://pagure.example/api/0/x"
+    assert safe_url("http://bot:pw@[::1/x?token=t") == "http://[::1/x"
     assert safe_url(None) == ""
