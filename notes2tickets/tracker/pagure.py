@@ -154,6 +154,17 @@ class PagureClient:
         url = f"{self.api_url}/issue/{int(issue_id)}"
         return _decoded(RemoteIssue.from_json, self._get_json(url), url)
 
+    def close_issue(self, issue_id: int, status: str | None) -> None:
+        """``POST …/issue/<id>/status``: Closed, with ``status`` as close status when given."""
+        form = {"status": "Closed"}
+        if status:
+            form["close_status"] = status
+        self._post_change(f"{self.api_url}/issue/{int(issue_id)}/status", form)
+
+    def add_comment(self, issue_id: int, text: str) -> None:
+        """``POST …/issue/<id>/comment``; not re-sent after an ambiguous failure (the caller looks first)."""
+        self._post_change(f"{self.api_url}/issue/{int(issue_id)}/comment", {"comment": _clean_text(text)})
+
     def create_issue(
         self,
         *,
@@ -192,6 +203,17 @@ class PagureClient:
                 status=resp.status_code, url=safe_url(url), ambiguous=True,
             )
         return _decoded(RemoteIssue.from_json, body["issue"], url, ambiguous=True)
+
+    def _post_change(self, url: str, form: dict[str, str]) -> None:
+        resp = self._post_once(url, form)
+        if not _is_2xx(resp):
+            raise self._error(resp, "POST")
+        if json_dict(resp) is None:
+            raise TrackerError(
+                f"Pagure answered {resp.status_code} without JSON for POST {safe_url(url)}: "
+                "the change may have been made; it is checked before trying again",
+                status=resp.status_code, url=safe_url(url), ambiguous=True,
+            )
 
     # -- form building ---------------------------------------------------------------
 
