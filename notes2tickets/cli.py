@@ -91,6 +91,17 @@ def _build_parser() -> argparse.ArgumentParser:
     rebuild = state_sub.add_parser("rebuild", help="rebuild state from the markers of the tracker's issues")
     _add_tracker(rebuild)
 
+    annotate = sub.add_parser("annotate", help="write each filed item's ticket number into the notes")
+    annotate.add_argument("paths", nargs="+", metavar="PATH", help="notes files")
+    annotate.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
+    _add_tracker(annotate)
+
+    agenda = sub.add_parser("agenda", help="print last meeting's action items with their ticket status (GETs only)")
+    agenda.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
+    agenda.add_argument("--since", metavar="DATE", help="meetings since DATE (YYYY-MM-DD; default: the latest meeting)")
+    agenda.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format (default markdown)")
+    _add_tracker(agenda)
+
     hook = sub.add_parser("hook", help="install, remove or run the git hooks")
     hook_sub = hook.add_subparsers(dest="hook_command", metavar="ACTION", parser_class=_Parser)
     hook_sub.required = True
@@ -201,7 +212,18 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         from notes2tickets.sync import commands as sync
 
         return sync.rebuild_state(settings=_settings(args), out=out, err=err)
+    if args.command in ("annotate", "agenda"):
+        return _between(args, out=out, err=err)
     return _hook(args, out=out, err=err)
+
+
+def _between(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    from notes2tickets.sync import between
+
+    settings = _settings(args, Path(args.paths[0]) if args.paths else None)
+    if args.command == "annotate":
+        return between.annotate_paths(settings=settings, paths=args.paths, dry_run=args.dry_run, out=out, err=err)
+    return between.agenda(settings=settings, paths=args.paths, since=args.since, fmt=args.format, out=out, err=err)
 
 
 def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
