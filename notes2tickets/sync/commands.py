@@ -12,7 +12,7 @@ from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError
 from notes2tickets.state.lock import state_path
 from notes2tickets.state.store import StateStore
-from notes2tickets.sync import report
+from notes2tickets.sync import closing, report
 from notes2tickets.sync.context import NO_TOKEN, known_rows, parse_reported
 from notes2tickets.sync.plan import Plan, make_plan
 
@@ -70,12 +70,16 @@ def _preview(
         known = known_rows(store, settings.url, project)
         plan = make_plan(result.items, known=known, remote=None, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
         note = _remote_note(settings, offline, plan)
-        if project and settings.token and not offline and plan.to_file():
+        to_close = settings.close_done and closing.wants_remote(plan, known)
+        refs = store.remote_refs(settings.url, project) if project else []
+        if project and settings.token and not offline and (plan.to_file() or to_close):
             from notes2tickets.sync.filerun import read_mirror
 
             refs = read_mirror(settings, store, project)
             plan = make_plan(result.items, known=known, remote=refs, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
             note = f"dry run: remote check done on {settings.url} ({project}); nothing was written"
+        if to_close and project:
+            plan = closing.add_closes(plan, known=known, remote=refs, closes=store.closes(settings.url, project))
     out.write(report.plan_json(plan, note=note) if fmt == "json" else report.plan_text(plan, note=note))
     return EXIT_FAILED if result.errors else EXIT_OK
 

@@ -42,10 +42,11 @@ class Plan(NamedTuple):
         return [d for d in self.decisions if d.action == NEW]
 
     def summary(self) -> str:
-        counts = Counter(d.reason for d in self.decisions if d.action != NEW)
+        counts = Counter(d.reason for d in self.decisions if d.action not in (NEW, "close"))
         new = sum(1 for d in self.decisions if d.action == NEW)
         skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
-        text = f"{new} new, {sum(counts.values())} skipped"
+        closes = sum(1 for d in self.decisions if d.action == "close")  # close_done (sync/closing.py)
+        text = f"{new} new, " + (f"{closes} to close, " if closes else "") + f"{sum(counts.values())} skipped"
         return f"{text} ({skipped})" if skipped else text
 
 

@@ -119,3 +119,6 @@ class Tracker(Protocol):
 
     def add_comment(self, issue_id: int, text: str) -> None:
         """Add one comment to the issue (needs issue_comment)."""
+
+    def has_acl(self, acl: str) -> bool:
+        """Whether the token carries ``acl`` (issue_change_status or issue_comment), asked without changing anything."""

@@ -165,6 +165,20 @@ class PagureClient:
         """``POST …/issue/<id>/comment``; not re-sent after an ambiguous failure (the caller looks first)."""
         self._post_change(f"{self.api_url}/issue/{int(issue_id)}/comment", {"comment": _clean_text(text)})
 
+    def has_acl(self, acl: str) -> bool:
+        """Probe an endpoint needing ``acl`` on issue 0, which cannot exist: Pagure checks the token's
+        ACLs first (401 "Missing ACLs") and only then looks the issue up (404 ENOISSUE), so nothing changes."""
+        endpoint = {"issue_change_status": "status", "issue_comment": "comment"}[acl]
+        url = f"{self.api_url}/issue/0/{endpoint}"
+        resp = self._request_retrying("POST", url, data={})
+        body = json_dict(resp) or {}
+        if resp.status_code == 404 and body.get("error_code") == "ENOISSUE":
+            return True
+        errors = body.get("errors")
+        if resp.status_code == 401 and isinstance(errors, str) and errors.startswith("Missing ACLs"):
+            return False
+        raise self._error(resp, "POST")
+
     def create_issue(
         self,
         *,
