@@ -9,6 +9,7 @@ over it, so a crash leaves either the old or the new file, never half of one.
 from __future__ import annotations
 
 import difflib
+import glob
 import os
 import re
 import tempfile
@@ -23,6 +24,7 @@ from notes2tickets.state.store import StateRow
 
 _LINE = re.compile(r"([^\r\n]*)(\r\n|\r|\n|$)")
 _CELL = re.compile(r"(?<!\\)\|")
+_TMP_SUFFIX = ".n2t-tmp"
 
 
 class Insertion(NamedTuple):
@@ -103,7 +105,10 @@ def diff(path: str, old: str, new: str) -> str:
 def replace_file(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file in the same folder, fsync it, rename it over ``path``."""
     mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".n2t-tmp", dir=str(path.parent))
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*{_TMP_SUFFIX}"):
+        with suppress(OSError):
+            stale.unlink()  # left by a run killed before its rename
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_SUFFIX, dir=str(path.parent))
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
