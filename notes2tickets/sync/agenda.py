@@ -72,7 +72,7 @@ def markdown(found: Sequence[Entry]) -> str:
     for e in (e for e in found if e.open):
         owners = "".join(f" @{o}" for o in e.owners)
         lines.append(f"- [ ] {e.title} ({_ref(e)}){owners}")
-        lines.append(f"  - from {e.meeting}" + (f" ({e.date})" if e.date else ""))
+        lines.append(f"  - from {e.meeting}" + (f" ({e.date})" if e.date and e.date not in e.meeting else ""))
     for e in (e for e in found if not e.open):
         lines.append(f"- [x] {e.title} ({_ref(e)}, closed{' ' + e.closed if e.closed else ''})")
     if len(lines) == 2:

@@ -88,7 +88,7 @@ def apply(decisions: Sequence[Decision], *, target: Target, progress: Callable[[
     for number, decision in enumerate(todo, start=1):
         outcome = _close_one(decision, target, status)
         outcomes.append(outcome)
-        progress(f"[close {number}/{len(todo)}] {outcome.status} #{outcome.issue_id}: {outcome.message}")
+        progress(f"[close {number}/{len(todo)}] {outcome.status} #{outcome.issue_id} {outcome.message}")
     return outcomes
 
 
@@ -103,9 +103,9 @@ def _close_one(decision: Decision, target: Target, status: Optional[str]) -> Out
             if not any(marker(issue_id) in c for c in issue.comments):
                 target.client.add_comment(issue_id, comment(item, issue_id, target))
             target.client.close_issue(issue_id, status)
-            message = f"closed{' as ' + status if status else ''}: done in {target.source_path(item)}:{item.line}"
+            message = f"{'as ' + status + ' ' if status else ''}(done in {target.source_path(item)}:{item.line})"
         else:
-            message = "already closed"
+            message = "(it was already closed)"
     except FatalTrackerError:
         raise
     except TrackerError as exc:

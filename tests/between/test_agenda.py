@@ -81,3 +81,19 @@ def test_agenda_without_token_uses_state_copy_and_says_so(env: SyncEnv) -> None:
     data = json.loads(result.out)
     assert data["note"].startswith("status from the copy of the tracker in state, newest change seen ")
     assert {i["status"] for i in data["items"]} == {"open"}  # the close happened after the copy was taken
+
+
+def test_block_helpers_pure() -> None:
+    """Closed before its meeting: left out; a date already in the meeting title is not repeated; no items: 'None.'."""
+    from notes2tickets.model import ActionItem, Meeting, RemoteRef
+    from notes2tickets.sync import agenda
+
+    meeting = Meeting("Boston meetup (2022-08-16)", "2022-08-16")
+    items = [ActionItem("Old", "n.md", 3, "f1", meeting=meeting), ActionItem("Live", "n.md", 4, "f2", meeting=meeting)]
+    remote = {1: RemoteRef(1, "u1", "Old", False, "f1"), 2: RemoteRef(2, "u2", "Live", True, "f2")}
+    found = agenda.entries(items, ticket_of={"f1": (1, "u1"), "f2": (2, "u2")}, remote=remote,
+                           closed_at={1: 1660000000.0})  # 2022-08-08, before the meeting
+    assert [e.issue_id for e in found] == [2]
+    assert agenda.markdown(found).splitlines()[2:] == ["- [ ] Live ([#2](u2))", "  - from Boston meetup (2022-08-16)"]
+    assert agenda.markdown([]).splitlines()[2:] == ["None."]
+    assert [i.title for i in agenda.pick_meetings(items + [ActionItem("Undated", "x.md", 1, "f3")], None)] == ["Old", "Live"]
