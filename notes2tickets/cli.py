@@ -63,6 +63,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     parse = sub.add_parser("parse", help="list the action items found in notes (no token, no network)")
     parse.add_argument("paths", nargs="+", metavar="PATH", help="notes files or folders (*.md, *.markdown)")
+    _add_include_suggested(parse)
     _add_format(parse)
 
     sync = sub.add_parser(
@@ -103,6 +104,14 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_hook_type(run, required=True)
     run.add_argument("--dry-run", action="store_true", help="only preview")
     return parser
+
+
+def _add_include_suggested(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--include-suggested",
+        action="store_true",
+        help="treat unmarked commitments (\"X will ...\", \"I'll ...\") as action items (\"suggested\": true)",
+    )
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
@@ -212,12 +221,13 @@ def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.parse_report import format_json, format_text
 
     settings = _settings(args, Path(args.paths[0]))
-    result = parse_paths(args.paths, options=settings.extract)
+    result = parse_paths(args.paths, options=settings.extract, include_suggested=args.include_suggested)
     for warning in result.warnings:
         err.write(f"warning: {warning}\n")
     for error in result.errors:
         err.write(f"error: {error}\n")
-    out.write(format_json(result.items) if args.format == "json" else format_text(result.items))
+    formatter = format_json if args.format == "json" else format_text
+    out.write(formatter(result.items, result.suggestions))
     return EXIT_FAILED if result.errors else EXIT_OK
 
 

@@ -1,0 +1,274 @@
+"""The discussion lines of a notes file, who speaks on each, and who took part (pure, line by line).
+
+Suggestions (``suggest``) look for commitments in what people said, so this
+module drops everything that is not discussion: headings, code (fenced,
+indented, reStructuredText literal blocks), quotes, HTML comments, tables,
+task boxes, meetbot tags (INFO, AGREED, ...), and the entries of agenda-like
+sections ("Agenda", "For next time"). It is a line scan, not a Markdown
+parse: cheap enough to run on every file, and the same on .md and .rst.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, NamedTuple, Optional, Sequence
+
+from .syntax import is_agenda
+
+
+class Line(NamedTuple):
+    """One discussion line: 1-based number, its text without container markup, its context."""
+
+    number: int
+    text: str
+    speaker: Optional[str]  # from a speaker tag on the line or a speaker label above it
+    section: tuple[str, ...]
+    parent: Optional[str]  # text of the list item this line is nested under
+    in_list: bool
+    more: str = ""  # the lines that continue this one's sentence, joined
+
+
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_ATX = re.compile(r"[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_UNDERLINE = re.compile(r"[ \t]*([=\-~^\"'`#*+:.])\1{2,}[ \t]*$")
+_BULLET = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)]|#\.|[a-zA-Z][.)])[ \t]+")
+_TASK = re.compile(r"\[[ xX]?\][ \t]")
+_TABLE = re.compile(r"[ \t]*\|.*\|[ \t]*$|[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|")
+_MEETBOT_TAG = re.compile(
+    r"[#!]?(?:info|agreed|idea|help|link|topic|startmeeting|endmeeting|chair|action|undo|accepted|rejected)\b",
+    re.IGNORECASE,
+)
+_DECISION = re.compile(r"(?:agreed|decision|decided|conclusion|outcome|resolved|consensus|poll|vote|result)s?\b[ \t]*[:\-]", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"[ \t]*\.\.[ \t]")
+# Speaker tags: "**SH:**", "**Ana**:", "<nick>", "[name=X]", "12:01:02 <nick>", "Niko:", "@nick:server:".
+_NAME = r"[A-Za-z@][\w.'\u2019-]*(?:[ \t][A-Z][\w.'\u2019-]*){0,2}"
+_TAGS = (
+    re.compile(r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]+)?<[@+%&~]?(?P<name>[\w.\-|`^\[\]{}\\]{1,40})>[ \t]*"),
+    re.compile(r"\[name=(?P<name>[^\]\n]{1,40})\][ \t:,-]*"),
+    re.compile(r"\[(?P<name>[A-Za-z][\w.-]{1,39})\][ \t:,-]+"),
+    re.compile(r"(?:\*\*|__)(?P<name>" + _NAME + r")(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"),
+    re.compile(r"(?P<name>" + _NAME + r")[ \t]*:[ \t]+"),
+)
+_NOT_SPEAKERS = frozenset(
+    """note notes nb ps fyi info idea agreed help link topic question q a answer decision result summary status
+    done blocked wip update proposal owner owners due priority tags action actions ai todo task next comment
+    comments conclusion outcome context background example e.g i.e see http https edit re""".split()
+)
+_ATTENDANCE_WORDS = r"(?:attendees|attendance|attending|present|participants|people[ \t]+present|roll[ \t]*call|who'?s[ \t]+here|in[ \t]+attendance)"
+# A heading or a line that opens an attendance list: "## Attendees", "Roll call:".
+_ATTENDANCE = re.compile(r"(?:.*\b)?" + _ATTENDANCE_WORDS + r"\b[^:]{0,30}:?[ \t]*$", re.IGNORECASE)
+# A line that is an attendance list itself: "Present: ana, bob", "Council: Carol, Mark", "Regrets: X".
+_ATTENDANCE_LINE = re.compile(r"(?:" + _ATTENDANCE_WORDS + r"|council|observers|members|guests|regrets|apologies|absent|missing[ \t]+\w+)[ \t]*:", re.IGNORECASE)
+# Sections whose entries are topics for this or a later meeting, never commitments.
+_LATER = re.compile(r"\b(?:next[ \t]+(?:time|meeting)|future[ \t]+(?:topics|meetings?)|upcoming|meeting[ \t]+summary)\b", re.IGNORECASE)
+_MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z][\w.-]{0,39})")
+_HANDLE_SPLIT = re.compile(r"[,;/|()\u2013\u2014]|\s-\s|\band\b")
+
+
+class _Heading(NamedTuple):
+    level: int
+    title: str
+
+
+def discussion_lines(lines: Sequence[str], *, rst: bool = False) -> Iterator[Line]:
+    """The lines worth reading for commitments, in document order."""
+    yield from _Scanner(lines, rst).lines()
+
+
+class People(NamedTuple):
+    """Who took part, lower-cased; ``listed`` when the notes have an attendance list."""
+
+    names: set[str]
+    listed: bool
+
+
+def participants(lines: Sequence[str]) -> People:
+    """The people of the meeting: attendance lists, speaker tags, @mentions."""
+    found: set[str] = set()
+    listed = False
+    attendance: Optional[str] = None  # "heading": until the next heading; "label": while bullets follow
+    for index, raw in enumerate(lines):
+        heading = _heading_at(lines, index)
+        if heading is not None:
+            attendance = "heading" if _ATTENDANCE.match(heading.title) else None
+            continue
+        text = raw.strip()
+        if not text:
+            continue
+        found.update(m.group(1).lower() for m in _MENTION.finditer(text))
+        body = _strip_bullet(text)
+        tag = speaker_tag(body)
+        if tag is not None:
+            found.add(tag[0].lower())
+        if _ATTENDANCE_LINE.match(body):
+            found.update(_names_in(body))
+            listed = True
+        elif attendance is not None and (body is not text or attendance == "heading"):
+            found.update(_names_in(body))  # an entry of the attendance list
+            listed = True
+        elif text.endswith(":") and _ATTENDANCE.match(text):
+            attendance = "label"  # "Roll call:" with the list below
+        else:
+            attendance = None if attendance == "label" else attendance
+    return People(found, listed)
+
+
+def speaker_tag(text: str) -> Optional[tuple[str, str]]:
+    """``(speaker, rest)`` when ``text`` opens with a speaker tag, else None."""
+    for pattern in _TAGS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        name = match.group("name").strip().strip("*_").lstrip("@").split(":", 1)[0]
+        if name and name.lower() not in _NOT_SPEAKERS and not name[:1].isdigit():
+            return name, text[match.end():]
+    return None
+
+
+def _names_in(text: str) -> set[str]:
+    """Every short name-like fragment of an attendance line ("Scott Hammond (SH)", "Tim / @betatim")."""
+    text = re.sub(r"[*_`\[\]<>]", " ", text)
+    if ":" in text[:40]:
+        text = text.split(":", 1)[1]
+    names: set[str] = set()
+    for part in _HANDLE_SPLIT.split(text):
+        words = part.strip(" .\t").lstrip("@").split()
+        if 1 <= len(words) <= 3 and not any(ch.isdigit() for ch in part):
+            names.add(" ".join(words).lower())
+            names.update(word.lower() for word in words)
+    return names
+
+
+def _strip_bullet(text: str) -> str:
+    match = _BULLET.match(text)
+    return text[match.end():] if match else text
+
+
+def _heading_at(lines: Sequence[str], index: int) -> Optional[_Heading]:
+    """The heading that line ``index`` is (ATX, or text over a setext/reStructuredText underline)."""
+    line = lines[index]
+    atx = _ATX.match(line)
+    if atx is not None and (atx.group(2) or "").strip():
+        return _Heading(len(atx.group(1)), atx.group(2).strip())
+    if index + 1 < len(lines) and line.strip() and not line[:1].isspace() and _UNDERLINE.match(lines[index + 1]):
+        underline = lines[index + 1].strip()
+        if len(underline) >= len(line.strip()) or underline[0] in "=-":
+            return _Heading({"=": 1, "-": 2}.get(underline[0], 3), line.strip().strip("*_"))
+    return None
+
+
+class _Scanner:
+    def __init__(self, lines: Sequence[str], rst: bool) -> None:
+        self.source = lines
+        self.rst = rst
+        self.headings: list[_Heading] = []
+        self.topics = False  # inside an agenda-like section
+        self.speakers: list[tuple[int, str]] = []  # (indent, name) of speaker labels above
+        self.parents: list[tuple[int, str]] = []  # (indent, text) of list items above
+
+    def lines(self) -> Iterator[Line]:
+        skip_until = -1
+        fence: Optional[str] = None
+        literal: Optional[int] = None  # indentation a code / literal block needs
+        comment = False
+        previous_blank = True
+        list_indent: Optional[int] = None
+        for index, raw in enumerate(self.source):
+            if index <= skip_until:
+                continue
+            stripped = raw.strip()
+            indent = len(raw) - len(raw.lstrip(" \t"))
+            if fence is not None:
+                if stripped.startswith(fence):
+                    fence = None
+                continue
+            if comment:
+                comment = "-->" not in raw
+                continue
+            if not stripped:
+                previous_blank = True
+                continue
+            if literal is not None and indent >= literal:
+                continue
+            literal = None
+            opened = _FENCE.match(raw)
+            if opened:
+                fence = opened.group(1)
+                continue
+            if stripped.startswith("<!--"):
+                comment = "-->" not in stripped
+                continue
+            heading = _heading_at(self.source, index)
+            if heading is not None:
+                self._enter(heading)
+                skip_until = index if _ATX.match(raw) else index + 1
+                previous_blank = True
+                continue
+            code_indent = (list_indent if list_indent is not None else 0) + 4
+            if previous_blank and indent >= code_indent and not self.rst and not _BULLET.match(stripped):
+                literal = code_indent  # an indented code block
+                continue
+            if self.rst and previous_blank and indent > 0 and list_indent is None:
+                literal = indent  # a reStructuredText block quote
+                continue
+            bullet = _BULLET.match(stripped)
+            if bullet:
+                list_indent = indent + bullet.end()
+            elif previous_blank and indent == 0:
+                list_indent = None
+            previous_blank = False
+            if self.rst and (stripped.endswith("::") or _DIRECTIVE.match(raw)):
+                literal = indent + 1
+            found = self._line(index, raw, indent, stripped)
+            if found is not None:
+                yield found
+
+    def _enter(self, heading: _Heading) -> None:
+        while self.headings and self.headings[-1].level >= heading.level:
+            self.headings.pop()
+        self.headings.append(heading)
+        self.topics = any(is_agenda(h.title) or _LATER.search(h.title) for h in self.headings)
+        self.speakers, self.parents = [], []
+
+    def _line(self, index: int, raw: str, indent: int, stripped: str) -> Optional[Line]:
+        bullet = _BULLET.match(stripped)
+        body = stripped[bullet.end():] if bullet else stripped
+        while self.speakers and self.speakers[-1][0] >= indent and (bullet or indent == 0):
+            self.speakers.pop()
+        while self.parents and self.parents[-1][0] >= indent and bullet:
+            self.parents.pop()
+        parent = self.parents[-1][1] if self.parents else None
+        if bullet:
+            tagged = speaker_tag(body)
+            self.parents.append((indent, tagged[1] if tagged else body))
+        if body.startswith(">") or _TABLE.match(body) or _TASK.match(body) or self._is_tag(body):
+            return None
+        tag = speaker_tag(body)
+        speaker = self.speakers[-1][1] if self.speakers else None
+        if tag is not None:
+            speaker, body = tag
+            if not body.strip(" *_"):
+                self.speakers.append((indent, speaker))  # a speaker label: the lines below are theirs
+                return None
+        if self.topics and parent is None:
+            return None  # an agenda entry; the discussion nested under it is read
+        section = tuple(h.title for h in self.headings)
+        in_list = bullet is not None or bool(self.parents)
+        return Line(index + 1, body, speaker, section, parent, in_list, self._continuation(index, body))
+
+    def _continuation(self, index: int, body: str) -> str:
+        """Up to three following lines of the same paragraph, while the sentence has not ended."""
+        parts: list[str] = []
+        text = body.rstrip()
+        for raw in self.source[index + 1 : index + 4]:
+            stripped = raw.strip()
+            if text.endswith((".", "!", "?", ":")) or not stripped or _BULLET.match(stripped) or stripped[:1] in "#>|`~<":
+                break
+            parts.append(stripped)
+            text = stripped
+        return " ".join(parts)
+
+    @staticmethod
+    def _is_tag(body: str) -> bool:
+        bare = body.lstrip("*_ ")
+        return bool(_MEETBOT_TAG.match(bare) and re.match(r"[#!]?\w+\s*:", bare)) or bool(_DECISION.match(bare))

@@ -1,0 +1,242 @@
+"""Suggestions: commitments written in the discussion without an action marker (pure).
+
+"Eric will reach out to his teams", "Niko: I'll put up an RFC", "akm to
+review", "Han volunteers", "Kip: could you create the idea documents": a
+person reading the notes calls these action items, but nobody marked them.
+They are found here with their owner and exact line, and are never filed
+unless asked for (``--include-suggested``, ``[extract] suggestions = "file"``).
+
+An owner must look like a person of the meeting: an @handle, a name from the
+attendance list, a speaker tag or an explicit item, or (when the notes list
+nobody) a capitalised name that is no pronoun, group or common word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from typing import Collection, Iterable, NamedTuple, Optional, Sequence
+
+import mistune
+
+from notes2tickets.model import ActionItem, ExtractOptions, Meeting
+
+from .discussion import Line, discussion_lines, participants
+from .fingerprint import normalise_title
+from .items import Candidate, build_item
+from .plain import PlainText, to_plain
+
+
+class Commitment(NamedTuple):
+    """One unmarked commitment: its line, the task from its verb on (raw text), who committed."""
+
+    line: int
+    task: str
+    owners: tuple[str, ...]
+    section: tuple[str, ...]
+
+
+_NAME = r"(?:@[A-Za-z][\w.-]*(?::[\w-]+(?:\.[\w-]+)+)?|[A-Za-z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*){0,2})"
+_JOIN = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+|[ \t]*&[ \t]*|[ \t]*/[ \t]*)"
+_NAMES = r"(?P<names>" + _NAME + r"(?:" + _JOIN + _NAME + r")*)(?:[ \t]*\([^()\n]{1,40}\))?"
+# Where a clause may begin: the line start, after "(", a comma, a sentence end, a dash, "and", "but".
+_START = r"(?:^|(?<=\()|(?<=[,;:.!?][ \t])|(?<=[ \t][-\u2013\u2014][ \t])|(?<=\band[ \t])|(?<=\bbut[ \t])|(?<=\bso[ \t]))"
+_WILL = r"(?:will|shall|'ll|\u2019ll|is going to|are going to|(?:volunteer(?:s|ed)?|offer(?:s|ed)?|agree[sd]?) (?:to|for)|plans? to)"
+_NAMED = re.compile(_START + _NAMES + r"[ \t]+(?P<verb>" + _WILL + r"|to)[ \t]+(?P<task>)(?=\S)")
+_VOLUNTEERS = re.compile(_START + _NAMES + r"[ \t]+volunteer(?:s|ed)\b(?![ \t]+(?:to|for)\b)[ \t,.:]*(?P<task>)")
+_FIRST_PERSON = re.compile(
+    _START + r"I(?:'ll|\u2019ll|[ \t]+will|[ \t]+shall|[ \t]+am[ \t]+going[ \t]+to|'m[ \t]+going[ \t]+to|\u2019m[ \t]+going[ \t]+to"
+    r"|[ \t]+plan[ \t]+to|[ \t]+volunteer[ \t]+to|[ \t]+can[ \t]+take)[ \t]+(?P<task>)(?=\S)"
+)
+_REQUEST = re.compile(
+    _START + r"(?:(?P<pre>" + _NAME + r")[ \t]*[:,][ \t]*)?(?i:could|can|would|will)[ \t]+you\b"
+    r"(?:[ \t]*\((?P<paren>" + _NAME + r")\))?(?:[ \t]*,[ \t]*(?P<post>" + _NAME + r")[ \t]*,)?"
+    r"(?:[ \t]+please)?[ \t]+(?P<task>)(?=\S)"
+)
+# What follows "will" when it is no commitment: hedges, states, attendance, talks at a later meeting.
+_NOT_TASK = re.compile(
+    r"(?:be|not|no[ \t]+longer|never|probably|likely|maybe|perhaps|possibly|think|consider|see|need|have[ \t]+to|want|wish"
+    r"|attend|join|miss|skip|present|tell|talk[ \t]+about|speak|host|chair|continue|keep|still|stay|remain|also[ \t]+be"
+    r"|give[ \t]+(?:us[ \t]+)?an?[ \t]+(?:demo|talk|presentation|update|overview)|do[ \t]+(?:a|the)[ \t]+(?:demo|presentation))\b",
+    re.IGNORECASE,
+)
+# Meeting logistics are not tickets (rule of the labelling guide).
+_LOGISTICS = re.compile(r"\b(?:note[- ]?taking|take[ \t]+notes|notetaker|scribe|facilitat\w*|chair(?:ing)?)\b", re.IGNORECASE)
+_HEDGED = re.compile(r"\b(?:depending[ \t]+on|if[ \t]+(?:needed|possible|necessary|time[ \t]+permits))\b", re.IGNORECASE)
+_SPLIT = re.compile(_JOIN)
+_EMPHASIS = re.compile(r"(?:\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*]))")
+_SENTENCE_END = re.compile(r"[.!?](?=[ \t]|$)|;|[ \t]but[ \t]")
+# Subjects that are nobody in particular: pronouns, quantifiers, groups, words that open sentences.
+_NOBODY = frozenset(
+    """
+    i me we us you he she it they them this that these those there here who which what whatever someone somebody
+    everyone everybody anyone anybody nobody none all each both either neither one some many most few other
+    others people folks team teams group groups council committee board sig wg meeting meetings project projects
+    community foundation staff maintainers reviewers contributors members users owners we also then next now so
+    but and or if when once after before until because maybe perhaps please note notes update updates status plan
+    plans need needs time way goal goals idea question answer decision result results ask try want going decide
+    decided agree agreed continue remember help move switch migrate go come start begin hopefully probably it's
+    release releases version versions work code docs documentation ci pr prs issue issues bug bugs feature
+    features change changes patch patches build builds test tests image images package packages nothing
+    something anything lot action actions todo item items topic topics session sessions call calls discussion
+    """.split()
+)
+
+
+_INLINE = mistune.create_markdown(renderer=None, plugins=["strikethrough"])
+# A suggestion this close to an explicit item of the same file restates it.
+_RESTATES = 0.75
+
+
+def suggest_items(
+    lines: Sequence[str], *, path: str, meeting: Meeting, options: ExtractOptions, items: Sequence[ActionItem] = ()
+) -> list[ActionItem]:
+    """The suggested items of one document: ``items`` are its explicit ones, never suggested again."""
+    taken = {item.line for item in items}
+    known = [name for item in items for name in item.assignees]
+    suggested: list[ActionItem] = []
+    for found in find_commitments(lines, rst=path.lower().endswith(".rst"), known=known):
+        if found.line in taken:
+            continue
+        candidate = Candidate(found.task, found.line, found.section, owners=found.owners)
+        item = build_item(candidate, _plain(found.task), path=path, meeting=meeting, options=options)
+        if item is not None and not _restates(item, items):
+            suggested.append(dataclasses.replace(item, suggested=True))
+            taken.add(found.line)
+    return suggested
+
+
+def _plain(raw: str) -> PlainText:
+    return to_plain(_INLINE.inline(raw, {"ref_links": {}}))
+
+
+def _restates(item: ActionItem, items: Sequence[ActionItem]) -> bool:
+    key = normalise_title(item.title)
+    for other in items:
+        known = normalise_title(other.title)
+        if key == known or (len(key.split()) > 1 and f" {key} " in f" {known} "):
+            return True
+        if difflib.SequenceMatcher(None, key, known).ratio() >= _RESTATES:
+            return True
+    return False
+
+
+def find_commitments(lines: Sequence[str], *, rst: bool = False, known: Iterable[str] = ()) -> list[Commitment]:
+    """The unmarked commitments of a document's discussion, in document order."""
+    roll = participants(lines)
+    people = roll.names | {name.lower().lstrip("@") for name in known}
+    strict = roll.listed  # with an attendance list, owners come from it
+    talk = list(discussion_lines(lines, rst=rst))
+    people |= _named_with_people(talk, people)
+    found: list[Commitment] = []
+    for line in talk:
+        found.extend(_commitments(line, people, strict))
+    return found
+
+
+class _Hit(NamedTuple):
+    start: int  # where the commitment begins on the line
+    task: int  # where its task text begins; -1: the task is the item above
+    owners: tuple[str, ...]
+
+
+def _commitments(line: Line, people: Collection[str], strict: bool) -> list[Commitment]:
+    """The first commitment of a line: later clauses are mostly asides ("B will think about it")."""
+    text = _EMPHASIS.sub("", line.text)
+    hits = sorted({hit.start: hit for hit in _hits(text, line, people, strict)}.values())
+    for index, hit in enumerate(hits):
+        end = hits[index + 1].start if index + 1 < len(hits) else len(text)
+        task = text[hit.task:end] if hit.task >= 0 else line.parent or ""
+        if hit.task >= 0 and end == len(text) and _SENTENCE_END.search(task) is None:
+            task += " " + line.more  # the sentence goes on on the next line
+        clause = _clause(task)
+        if clause and not _LOGISTICS.search(clause) and not _HEDGED.search(clause):
+            return [Commitment(line.number, clause, hit.owners, line.section)]
+    return []
+
+
+def _hits(text: str, line: Line, people: Collection[str], strict: bool) -> Iterable[_Hit]:
+    for match in _FIRST_PERSON.finditer(text):
+        if line.speaker or line.in_list:
+            yield _Hit(match.start(), match.start("task"), (line.speaker,) if line.speaker else ())
+    for match in _REQUEST.finditer(text):
+        addressee = match.group("pre") or match.group("paren") or match.group("post") or line.speaker
+        if addressee and _person(addressee, people, strict=False):
+            yield _Hit(match.start(), match.start("task"), (addressee,))
+    for pattern in (_NAMED, _VOLUNTEERS):
+        for match in pattern.finditer(text):
+            names = _split(match.group("names"))
+            verb = match.groupdict().get("verb")
+            if _owners_ok(names, people, strict=strict or verb == "to") and _is_task(text[match.start("task"):], verb):
+                task = match.start("task") if verb else -1  # "Han volunteers": the task is the topic above
+                yield _Hit(match.start(), task, _with_speaker(names, line.speaker))
+
+
+def _clause(task: str) -> str:
+    """The task up to the end of its sentence or clause; "" for a question or nothing."""
+    end = _SENTENCE_END.search(task)
+    if end is not None and end.group(0) == "?":
+        return ""
+    clause = task[: end.start()] if end else task
+    clause = re.split(r"\)(?![^(]*\))", clause)[0] if clause.count(")") > clause.count("(") else clause
+    return clause.strip(" \t,:;-\u2013\u2014")
+
+
+def _is_task(task: str, verb: Optional[str]) -> bool:
+    bare = task.strip()
+    if verb is None:
+        return True  # "X volunteers": the task is the topic above
+    if verb == "to" and not bare[:1].islower():
+        return False  # "Upgrade to 252", "Move to Fedora": no verb follows
+    return bool(bare) and _NOT_TASK.match(bare) is None
+
+
+def _owners_ok(names: Sequence[str], people: Collection[str], *, strict: bool) -> bool:
+    """Every name is somebody; at least one is known (or, loosely, looks like a person's name)."""
+    if not names or any(_nobody(name) for name in names):
+        return False
+    return any(_person(name, people, strict=strict) for name in names)
+
+
+def _person(name: str, people: Collection[str], *, strict: bool) -> bool:
+    if _nobody(name):
+        return False
+    bare = name.lower().lstrip("@")
+    if name.startswith("@") or bare in people or bare.split()[0] in people:
+        return True
+    if len(bare) >= 3 and any(person.startswith(bare) for person in people):
+        return True  # "Gill" for "Gillian Hannington"
+    if strict or name.isupper():
+        return False
+    words = name.split()
+    if len(words) == 1 and bare.endswith("ly"):
+        return False  # "Conservatively agreed to": an adverb opening the sentence
+    return all(word[:1].isupper() for word in words) and (len(words) > 1 or not name[1:].isupper())
+
+
+def _nobody(name: str) -> bool:
+    bare = name.lower().lstrip("@")
+    return not bare or bare in _NOBODY or bare.split()[0] in _NOBODY
+
+
+def _named_with_people(talk: Sequence[Line], people: set[str]) -> set[str]:
+    """Names grouped with a known person ("akm and tommy to ...") are people too."""
+    more: set[str] = set()
+    for line in talk:
+        for match in _NAMED.finditer(_EMPHASIS.sub("", line.text)):
+            names = _split(match.group("names"))
+            if len(names) > 1 and not any(_nobody(n) for n in names) and any(n.lower().lstrip("@") in people for n in names):
+                more.update(n.lower().lstrip("@") for n in names)
+    return more
+
+
+def _with_speaker(names: Sequence[str], speaker: Optional[str]) -> tuple[str, ...]:
+    """"Eric will ..." said by "Eric Huss" is Eric Huss."""
+    if speaker and len(names) == 1 and speaker.lower().split()[0] == names[0].lower() and " " in speaker:
+        return (speaker,)
+    return tuple(names)
+
+
+def _split(names: str) -> list[str]:
+    return [name.strip() for name in _SPLIT.split(names) if name.strip()]
