@@ -11,7 +11,7 @@ parse: cheap enough to run on every file, and the same on .md and .rst.
 from __future__ import annotations
 
 import re
-from typing import Iterator, NamedTuple, Optional, Sequence
+from typing import Callable, Iterator, NamedTuple, Optional, Sequence
 
 from .syntax import is_agenda
 
@@ -49,6 +49,7 @@ _TAGS = (
     re.compile(r"(?:\*\*|__)(?P<name>" + _NAME + r")(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"),
     re.compile(r"(?P<name>" + _NAME + r")[ \t]*:[ \t]+"),
 )
+_TAG_OPENERS = frozenset("<[*_0123456789")
 _NOT_SPEAKERS = frozenset(
     """note notes nb ps fyi info idea agreed help link topic question q a answer decision result summary status
     done blocked wip update proposal owner owners due priority tags action actions ai todo task next comment
@@ -70,9 +71,9 @@ class _Heading(NamedTuple):
     title: str
 
 
-def discussion_lines(lines: Sequence[str], *, rst: bool = False) -> Iterator[Line]:
-    """The lines worth reading for commitments, in document order."""
-    yield from _Scanner(lines, rst).lines()
+def discussion_lines(lines: Sequence[str], *, rst: bool = False, wanted: Callable[[str], bool] = bool) -> Iterator[Line]:
+    """The discussion lines for which ``wanted(text)`` holds, in document order."""
+    yield from _Scanner(lines, rst, wanted).lines()
 
 
 class People(NamedTuple):
@@ -95,7 +96,8 @@ def participants(lines: Sequence[str]) -> People:
         text = raw.strip()
         if not text:
             continue
-        found.update(m.group(1).lower() for m in _MENTION.finditer(text))
+        if "@" in text:
+            found.update(m.group(1).lower() for m in _MENTION.finditer(text))
         body = _strip_bullet(text)
         tag = speaker_tag(body)
         if tag is not None:
@@ -115,6 +117,8 @@ def participants(lines: Sequence[str]) -> People:
 
 def speaker_tag(text: str) -> Optional[tuple[str, str]]:
     """``(speaker, rest)`` when ``text`` opens with a speaker tag, else None."""
+    if text[:1] not in _TAG_OPENERS and ":" not in text[:48]:
+        return None  # the cheap test first: most lines carry no tag
     for pattern in _TAGS:
         match = pattern.match(text)
         if match is None:
@@ -158,9 +162,10 @@ def _heading_at(lines: Sequence[str], index: int) -> Optional[_Heading]:
 
 
 class _Scanner:
-    def __init__(self, lines: Sequence[str], rst: bool) -> None:
+    def __init__(self, lines: Sequence[str], rst: bool, wanted: Callable[[str], bool]) -> None:
         self.source = lines
         self.rst = rst
+        self.wanted = wanted
         self.headings: list[_Heading] = []
         self.topics = False  # inside an agenda-like section
         self.speakers: list[tuple[int, str]] = []  # (indent, name) of speaker labels above
@@ -238,18 +243,17 @@ class _Scanner:
         while self.parents and self.parents[-1][0] >= indent and bullet:
             self.parents.pop()
         parent = self.parents[-1][1] if self.parents else None
-        if bullet:
-            tagged = speaker_tag(body)
-            self.parents.append((indent, tagged[1] if tagged else body))
-        if body.startswith(">") or _TABLE.match(body) or _TASK.match(body) or self._is_tag(body):
-            return None
         tag = speaker_tag(body)
+        if bullet:
+            self.parents.append((indent, tag[1] if tag else body))
         speaker = self.speakers[-1][1] if self.speakers else None
         if tag is not None:
             speaker, body = tag
             if not body.strip(" *_"):
                 self.speakers.append((indent, speaker))  # a speaker label: the lines below are theirs
                 return None
+        if not self.wanted(body) or body.startswith(">") or _TABLE.match(body) or _TASK.match(body) or self._is_tag(body):
+            return None
         if self.topics and parent is None:
             return None  # an agenda entry; the discussion nested under it is read
         section = tuple(h.title for h in self.headings)

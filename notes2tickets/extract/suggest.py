@@ -39,18 +39,20 @@ class Commitment(NamedTuple):
 
 _NAME = r"(?:@[A-Za-z][\w.-]*(?::[\w-]+(?:\.[\w-]+)+)?|[A-Za-z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*){0,2})"
 _JOIN = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+|[ \t]*&[ \t]*|[ \t]*/[ \t]*)"
-_NAMES = r"(?P<names>" + _NAME + r"(?:" + _JOIN + _NAME + r")*)(?:[ \t]*\([^()\n]{1,40}\))?"
+_NAMES = r"(?P<names>" + _NAME + r"(?:" + _JOIN + _NAME + r"){0,5})(?:[ \t]*\([^()\n]{1,40}\))?"
 # Where a clause may begin: the line start, after "(", a comma, a sentence end, a dash, "and", "but".
-_START = r"(?:^|(?<=\()|(?<=[,;:.!?][ \t])|(?<=[ \t][-\u2013\u2014][ \t])|(?<=\band[ \t])|(?<=\bbut[ \t])|(?<=\bso[ \t]))"
+_STARTS = re.compile(r"\(|[,;:.!?][ \t]+|[ \t][-\u2013\u2014][ \t]+|\b(?:and|but|so)[ \t]+")
+# Words without which no pattern can match: most lines are skipped on these substring tests.
+_TRIGGERS = (" will ", " to ", "'ll ", "\u2019ll ", " shall ", "volunteer", " you", " going to ", " plan to ")
 _WILL = r"(?:will|shall|'ll|\u2019ll|is going to|are going to|(?:volunteer(?:s|ed)?|offer(?:s|ed)?|agree[sd]?) (?:to|for)|plans? to)"
-_NAMED = re.compile(_START + _NAMES + r"[ \t]+(?P<verb>" + _WILL + r"|to)[ \t]+(?P<task>)(?=\S)")
-_VOLUNTEERS = re.compile(_START + _NAMES + r"[ \t]+volunteer(?:s|ed)\b(?![ \t]+(?:to|for)\b)[ \t,.:]*(?P<task>)")
+_NAMED = re.compile(_NAMES + r"[ \t]+(?P<verb>" + _WILL + r"|to)[ \t]+(?P<task>)(?=\S)")
+_VOLUNTEERS = re.compile(_NAMES + r"[ \t]+volunteer(?:s|ed)\b(?![ \t]+(?:to|for)\b)[ \t,.:]*(?P<task>)")
 _FIRST_PERSON = re.compile(
-    _START + r"I(?:'ll|\u2019ll|[ \t]+will|[ \t]+shall|[ \t]+am[ \t]+going[ \t]+to|'m[ \t]+going[ \t]+to|\u2019m[ \t]+going[ \t]+to"
+    r"I(?:'ll|\u2019ll|[ \t]+will|[ \t]+shall|[ \t]+am[ \t]+going[ \t]+to|'m[ \t]+going[ \t]+to|\u2019m[ \t]+going[ \t]+to"
     r"|[ \t]+plan[ \t]+to|[ \t]+volunteer[ \t]+to|[ \t]+can[ \t]+take)[ \t]+(?P<task>)(?=\S)"
 )
 _REQUEST = re.compile(
-    _START + r"(?:(?P<pre>" + _NAME + r")[ \t]*[:,][ \t]*)?(?i:could|can|would|will)[ \t]+you\b"
+    r"(?:(?P<pre>" + _NAME + r")[ \t]*[:,][ \t]*)?(?i:could|can|would|will)[ \t]+you\b"
     r"(?:[ \t]*\((?P<paren>" + _NAME + r")\))?(?:[ \t]*,[ \t]*(?P<post>" + _NAME + r")[ \t]*,)?"
     r"(?:[ \t]+please)?[ \t]+(?P<task>)(?=\S)"
 )
@@ -112,12 +114,14 @@ def _plain(raw: str) -> PlainText:
 
 
 def _restates(item: ActionItem, items: Sequence[ActionItem]) -> bool:
+    """The same action as an explicit item: same words, contained in its title, or nearly the same."""
     key = normalise_title(item.title)
     for other in items:
         known = normalise_title(other.title)
         if key == known or (len(key.split()) > 1 and f" {key} " in f" {known} "):
             return True
-        if difflib.SequenceMatcher(None, key, known).ratio() >= _RESTATES:
+        matcher = difflib.SequenceMatcher(None, key, known)
+        if matcher.real_quick_ratio() >= _RESTATES and matcher.ratio() >= _RESTATES:
             return True
     return False
 
@@ -127,7 +131,7 @@ def find_commitments(lines: Sequence[str], *, rst: bool = False, known: Iterable
     roll = participants(lines)
     people = roll.names | {name.lower().lstrip("@") for name in known}
     strict = roll.listed  # with an attendance list, owners come from it
-    talk = list(discussion_lines(lines, rst=rst))
+    talk = list(discussion_lines(lines, rst=rst, wanted=_may_commit))
     people |= _named_with_people(talk, people)
     found: list[Commitment] = []
     for line in talk:
@@ -157,20 +161,35 @@ def _commitments(line: Line, people: Collection[str], strict: bool) -> list[Comm
 
 
 def _hits(text: str, line: Line, people: Collection[str], strict: bool) -> Iterable[_Hit]:
-    for match in _FIRST_PERSON.finditer(text):
-        if line.speaker or line.in_list:
-            yield _Hit(match.start(), match.start("task"), (line.speaker,) if line.speaker else ())
-    for match in _REQUEST.finditer(text):
-        addressee = match.group("pre") or match.group("paren") or match.group("post") or line.speaker
-        if addressee and _person(addressee, people, strict=False):
-            yield _Hit(match.start(), match.start("task"), (addressee,))
-    for pattern in (_NAMED, _VOLUNTEERS):
-        for match in pattern.finditer(text):
+    for start in _clause_starts(text):
+        first = _FIRST_PERSON.match(text, start)
+        if first is not None and (line.speaker or line.in_list):
+            yield _Hit(start, first.start("task"), (line.speaker,) if line.speaker else ())
+        request = _REQUEST.match(text, start)
+        if request is not None:
+            addressee = request.group("pre") or request.group("paren") or request.group("post") or line.speaker
+            if addressee and _person(addressee, people, strict=False):
+                yield _Hit(start, request.start("task"), (addressee,))
+        for pattern in (_NAMED, _VOLUNTEERS):
+            match = pattern.match(text, start)
+            if match is None:
+                continue
             names = _split(match.group("names"))
             verb = match.groupdict().get("verb")
             if _owners_ok(names, people, strict=strict or verb == "to") and _is_task(text[match.start("task"):], verb):
                 task = match.start("task") if verb else -1  # "Han volunteers": the task is the topic above
-                yield _Hit(match.start(), task, _with_speaker(names, line.speaker))
+                yield _Hit(start, task, _with_speaker(names, line.speaker))
+
+
+def _may_commit(text: str) -> bool:
+    """False when no trigger word is on the line, so no pattern can match."""
+    lowered = " " + text.lower() + " "
+    return any(trigger in lowered for trigger in _TRIGGERS)
+
+
+def _clause_starts(text: str) -> list[int]:
+    """Positions where a clause may begin."""
+    return [0] + [match.end() for match in _STARTS.finditer(text)]
 
 
 def _clause(task: str) -> str:
@@ -224,8 +243,10 @@ def _named_with_people(talk: Sequence[Line], people: set[str]) -> set[str]:
     """Names grouped with a known person ("akm and tommy to ...") are people too."""
     more: set[str] = set()
     for line in talk:
-        for match in _NAMED.finditer(_EMPHASIS.sub("", line.text)):
-            names = _split(match.group("names"))
+        text = _EMPHASIS.sub("", line.text)
+        for start in _clause_starts(text):
+            match = _NAMED.match(text, start)
+            names = _split(match.group("names")) if match else []
             if len(names) > 1 and not any(_nobody(n) for n in names) and any(n.lower().lstrip("@") in people for n in names):
                 more.update(n.lower().lstrip("@") for n in names)
     return more
