@@ -137,7 +137,7 @@ def _names_in(text: str) -> set[str]:
     names: set[str] = set()
     for part in _HANDLE_SPLIT.split(text):
         words = part.strip(" .\t").lstrip("@").split()
-        if 1 <= len(words) <= 3 and not any(ch.isdigit() for ch in part):
+        if 1 <= len(words) <= 3 and not any(ch.isdigit() for ch in part) and any(ch.isalpha() for ch in part):
             names.add(" ".join(words).lower())
             names.update(word.lower() for word in words)
     return names
@@ -268,6 +268,8 @@ class _Scanner:
             stripped = raw.strip()
             if text.endswith((".", "!", "?", ":")) or not stripped or _BULLET.match(stripped) or stripped[:1] in "#>|`~<":
                 break
+            if speaker_tag(stripped) is not None:
+                break  # the next speaker
             parts.append(stripped)
             text = stripped
         return " ".join(parts)

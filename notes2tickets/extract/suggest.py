@@ -66,6 +66,7 @@ _NOT_TASK = re.compile(
 # Meeting logistics are not tickets (rule of the labelling guide).
 _LOGISTICS = re.compile(r"\b(?:note[- ]?taking|take[ \t]+notes|notetaker|scribe|facilitat\w*|chair(?:ing)?)\b", re.IGNORECASE)
 _HEDGED = re.compile(r"\b(?:depending[ \t]+on|if[ \t]+(?:needed|possible|necessary|time[ \t]+permits))\b", re.IGNORECASE)
+_NOT_VERBS = frozenset("the a an this that these those his her their our my your its all some any every each no be".split())
 _SPLIT = re.compile(_JOIN)
 _EMPHASIS = re.compile(r"(?:\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*]))")
 _SENTENCE_END = re.compile(r"[.!?](?=[ \t]|$)|;|[ \t]but[ \t]")
@@ -140,45 +141,59 @@ def find_commitments(lines: Sequence[str], *, rst: bool = False, known: Iterable
 
 
 class _Hit(NamedTuple):
-    start: int  # where the commitment begins on the line
+    start: int  # where the clause begins on the line
     task: int  # where its task text begins; -1: the task is the item above
-    owners: tuple[str, ...]
+    owners: Optional[tuple[str, ...]]  # None: the clause looks like a commitment but is none
+    request: bool = False  # "could you ...?": a question that asks somebody to act
 
 
 def _commitments(line: Line, people: Collection[str], strict: bool) -> list[Commitment]:
     """The first commitment of a line: later clauses are mostly asides ("B will think about it")."""
     text = _EMPHASIS.sub("", line.text)
-    hits = sorted({hit.start: hit for hit in _hits(text, line, people, strict)}.values())
-    for index, hit in enumerate(hits):
-        end = hits[index + 1].start if index + 1 < len(hits) else len(text)
+    by_start: dict[int, _Hit] = {}
+    for hit in _hits(text, line, people, strict):
+        if hit.start not in by_start or by_start[hit.start].owners is None:
+            by_start[hit.start] = hit  # one clause, several readings: a commitment wins
+    hits = sorted(by_start.values())
+    for hit in hits:
+        if hit.owners is None:
+            continue
+        end = min([later.start for later in hits if later.start >= max(hit.task, hit.start + 1)] or [len(text)])
         task = text[hit.task:end] if hit.task >= 0 else line.parent or ""
         if hit.task >= 0 and end == len(text) and _SENTENCE_END.search(task) is None:
             task += " " + line.more  # the sentence goes on on the next line
-        clause = _clause(task)
+        clause = _clause(task, request=hit.request)
         if clause and not _LOGISTICS.search(clause) and not _HEDGED.search(clause):
             return [Commitment(line.number, clause, hit.owners, line.section)]
     return []
 
 
 def _hits(text: str, line: Line, people: Collection[str], strict: bool) -> Iterable[_Hit]:
+    """Every clause of the line that looks like a commitment; ``owners`` is None where it is none."""
     for start in _clause_starts(text):
         first = _FIRST_PERSON.match(text, start)
-        if first is not None and (line.speaker or line.in_list):
-            yield _Hit(start, first.start("task"), (line.speaker,) if line.speaker else ())
+        if first is not None:
+            owned = line.speaker is not None or line.in_list  # else the author narrating a blog post
+            yield _Hit(start, first.start("task"), ((line.speaker,) if line.speaker else ()) if owned else None)
         request = _REQUEST.match(text, start)
         if request is not None:
             addressee = request.group("pre") or request.group("paren") or request.group("post") or line.speaker
-            if addressee and _person(addressee, people, strict=False):
-                yield _Hit(start, request.start("task"), (addressee,))
+            owners = (addressee,) if addressee and _person(addressee, people, strict=False) else None
+            yield _Hit(start, request.start("task"), owners, request=True)
         for pattern in (_NAMED, _VOLUNTEERS):
             match = pattern.match(text, start)
-            if match is None:
-                continue
-            names = _split(match.group("names"))
-            verb = match.groupdict().get("verb")
-            if _owners_ok(names, people, strict=strict or verb == "to") and _is_task(text[match.start("task"):], verb):
-                task = match.start("task") if verb else -1  # "Han volunteers": the task is the topic above
-                yield _Hit(start, task, _with_speaker(names, line.speaker))
+            if match is not None:
+                yield _named(match, text, line, people, strict)
+
+
+def _named(match: re.Match[str], text: str, line: Line, people: Collection[str], strict: bool) -> _Hit:
+    names = _split(match.group("names"))
+    verb = match.groupdict().get("verb")
+    # "X to ..." and plain prose (no list, no speaker) need a known person: "Fedora will ship ..."
+    loose = verb != "to" and (line.in_list or line.speaker is not None)
+    ok = _owners_ok(names, people, strict=strict or not loose) and _is_task(text[match.start("task"):], verb)
+    task = match.start("task") if verb else -1  # "Han volunteers": the task is the topic above
+    return _Hit(match.start(), task, _with_speaker(names, line.speaker) if ok else None)
 
 
 def _may_commit(text: str) -> bool:
@@ -192,10 +207,10 @@ def _clause_starts(text: str) -> list[int]:
     return [0] + [match.end() for match in _STARTS.finditer(text)]
 
 
-def _clause(task: str) -> str:
-    """The task up to the end of its sentence or clause; "" for a question or nothing."""
+def _clause(task: str, *, request: bool = False) -> str:
+    """The task up to the end of its sentence or clause; "" for a question (unless a request) or nothing."""
     end = _SENTENCE_END.search(task)
-    if end is not None and end.group(0) == "?":
+    if end is not None and end.group(0) == "?" and not request:
         return ""
     clause = task[: end.start()] if end else task
     clause = re.split(r"\)(?![^(]*\))", clause)[0] if clause.count(")") > clause.count("(") else clause
@@ -206,8 +221,8 @@ def _is_task(task: str, verb: Optional[str]) -> bool:
     bare = task.strip()
     if verb is None:
         return True  # "X volunteers": the task is the topic above
-    if verb == "to" and not bare[:1].islower():
-        return False  # "Upgrade to 252", "Move to Fedora": no verb follows
+    if verb == "to" and (not bare[:1].islower() or bare.split()[0] in _NOT_VERBS):
+        return False  # "Upgrade to 252", "Eric to the rescue": no verb follows
     return bool(bare) and _NOT_TASK.match(bare) is None
 
 
