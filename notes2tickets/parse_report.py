@@ -25,10 +25,10 @@ def format_text(items: Sequence[ActionItem], suggestions: Sequence[ActionItem] =
 def suggestions_text(suggestions: Sequence[ActionItem]) -> str:
     """The block that lists unmarked commitments, headed by how to file them."""
     noun = "suggestion" if len(suggestions) == 1 else "suggestions"
-    return f"{SUGGESTIONS_HEADING} ({len(suggestions)} {noun}, or pass --include-suggested)\n" + _rows(suggestions, indent="  ")
+    return f"{SUGGESTIONS_HEADING} ({len(suggestions)} {noun}, or pass --include-suggested)\n" + _rows(suggestions, indent="  ", mark=False)
 
 
-def _rows(items: Sequence[ActionItem], indent: str = "") -> str:
+def _rows(items: Sequence[ActionItem], indent: str = "", *, mark: bool = True) -> str:
     places = [f"{item.path}:{item.line}" for item in items]
     owners = [", ".join(item.assignees) or _NO_OWNER for item in items]
     place_width = max(len(place) for place in places)
@@ -37,7 +37,7 @@ def _rows(items: Sequence[ActionItem], indent: str = "") -> str:
     for item, place, owner in zip(items, places, owners):
         box = "[x]" if item.done else "[ ]"
         extra = f"  (#{item.tracked})" if item.tracked is not None else ""
-        extra += "  (suggested)" if item.suggested else ""
+        extra += "  (suggested)" if item.suggested and mark else ""
         rows.append(f"{indent}{place:<{place_width}}  {owner:<{owner_width}}  {box} {item.title}{extra}".rstrip())
     return "\n".join(rows) + "\n"
 

@@ -26,6 +26,7 @@ class Line(NamedTuple):
     parent: Optional[str]  # text of the list item this line is nested under
     in_list: bool
     more: str = ""  # the lines that continue this one's sentence, joined
+    addressed: Optional[str] = None  # a plain "Name:" opening the line: the speaker, or whom they address
 
 
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
@@ -47,13 +48,16 @@ _TAGS = (
     re.compile(r"\[name=(?P<name>[^\]\n]{1,40})\][ \t:,-]*"),
     re.compile(r"\[(?P<name>[A-Za-z][\w.-]{1,39})\][ \t:,-]+"),
     re.compile(r"(?:\*\*|__)(?P<name>" + _NAME + r")(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"),
-    re.compile(r"(?P<name>" + _NAME + r")[ \t]*:[ \t]+"),
+    re.compile(r"(?P<name>" + _NAME + r")[ \t]*:(?:[ \t]+|$)"),
 )
+_PLAIN_TAG = _TAGS[-1]  # "Kip: could you ...": a plain "Name:" may name who is spoken to
 _TAG_OPENERS = frozenset("<[*_0123456789")
 _NOT_SPEAKERS = frozenset(
     """note notes nb ps fyi info idea agreed help link topic question q a answer decision result summary status
     done blocked wip update proposal owner owners due priority tags action actions ai todo task next comment
-    comments conclusion outcome context background example e.g i.e see http https edit re""".split()
+    comments conclusion outcome context background example e.g i.e see http https edit re discussion discussions
+    agenda updates news announcements reminder reminders topics topic questions options misc other general
+    notes summary details links resources attendees present""".split()
 )
 _ATTENDANCE_WORDS = r"(?:attendees|attendance|attending|present|participants|people[ \t]+present|roll[ \t]*call|who'?s[ \t]+here|in[ \t]+attendance)"
 # A heading or a line that opens an attendance list: "## Attendees", "Roll call:".
@@ -258,7 +262,8 @@ class _Scanner:
             return None  # an agenda entry; the discussion nested under it is read
         section = tuple(h.title for h in self.headings)
         in_list = bullet is not None or bool(self.parents)
-        return Line(index + 1, body, speaker, section, parent, in_list, self._continuation(index, body))
+        addressed = speaker if tag is not None and _PLAIN_TAG.match(stripped[bullet.end():] if bullet else stripped) else None
+        return Line(index + 1, body, speaker, section, parent, in_list, self._continuation(index, body), addressed)
 
     def _continuation(self, index: int, body: str) -> str:
         """Up to three following lines of the same paragraph, while the sentence has not ended."""

@@ -177,8 +177,10 @@ def _hits(text: str, line: Line, people: Collection[str], strict: bool) -> Itera
             yield _Hit(start, first.start("task"), ((line.speaker,) if line.speaker else ()) if owned else None)
         request = _REQUEST.match(text, start)
         if request is not None:
-            addressee = request.group("pre") or request.group("paren") or request.group("post") or line.speaker
-            owners = (addressee,) if addressee and _person(addressee, people, strict=False) else None
+            named = request.group("pre") or request.group("paren") or request.group("post")
+            # Whoever is named is asked ("kip: could you", "could you (Kip)"); a speaker tag is who asks.
+            addressee = named or line.addressed
+            owners = (addressee,) if addressee and not _nobody(addressee) else None
             yield _Hit(start, request.start("task"), owners, request=True)
         for pattern in (_NAMED, _VOLUNTEERS):
             match = pattern.match(text, start)
