@@ -32,6 +32,7 @@ class Line(NamedTuple):
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _ATX = re.compile(r"[ \t]{0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
 _UNDERLINE = re.compile(r"[ \t]*([=\-~^\"'`#*+:.])\1{2,}[ \t]*$")
+_UNDERLINE_CHARS = frozenset("=-~^\"'`#*+:.")
 _BULLET = re.compile(r"(?:[-*+\u2022]|\d{1,3}[.)]|#\.|[a-zA-Z][.)])[ \t]+")
 _TASK = re.compile(r"\[[ xX]?\][ \t]")
 _TABLE = re.compile(r"[ \t]*\|.*\|[ \t]*$|[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*\|")
@@ -75,11 +76,6 @@ class _Heading(NamedTuple):
     title: str
 
 
-def discussion_lines(lines: Sequence[str], *, rst: bool = False, wanted: Callable[[str], bool] = bool) -> Iterator[Line]:
-    """The discussion lines for which ``wanted(text)`` holds, in document order."""
-    yield from _Scanner(lines, rst, wanted).lines()
-
-
 class People(NamedTuple):
     """Who took part, lower-cased; ``listed`` when the notes have an attendance list."""
 
@@ -87,36 +83,47 @@ class People(NamedTuple):
     listed: bool
 
 
-def participants(lines: Sequence[str]) -> People:
-    """The people of the meeting: attendance lists, speaker tags, @mentions."""
-    found: set[str] = set()
-    listed = False
-    attendance: Optional[str] = None  # "heading": until the next heading; "label": while bullets follow
-    for index, raw in enumerate(lines):
-        heading = _heading_at(lines, index)
-        if heading is not None:
-            attendance = "heading" if _ATTENDANCE.match(heading.title) else None
-            continue
-        text = raw.strip()
-        if not text:
-            continue
+class Discussion(NamedTuple):
+    """The wanted discussion lines of a document and its people."""
+
+    lines: list[Line]
+    people: People
+
+
+def read_discussion(lines: Sequence[str], *, rst: bool = False, wanted: Callable[[str], bool] = bool) -> Discussion:
+    """The discussion lines for which ``wanted(text)`` holds, in document order, and who took part."""
+    scanner = _Scanner(lines, rst, wanted)
+    found = list(scanner.lines())
+    return Discussion(found, People(scanner.roll.names, scanner.roll.listed))
+
+
+class _Roll:
+    """Collects the people of the meeting: attendance lists, speaker tags, @mentions."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.listed = False
+        self.attendance: Optional[str] = None  # "heading": until the next heading; "label": while bullets follow
+
+    def heading(self, title: str) -> None:
+        self.attendance = "heading" if _ATTENDANCE.match(title) else None
+
+    def line(self, text: str, body: str, tag: Optional[tuple[str, str]]) -> None:
+        """``text``: the stripped line; ``body``: without its bullet; ``tag``: its speaker tag."""
         if "@" in text:
-            found.update(m.group(1).lower() for m in _MENTION.finditer(text))
-        body = _strip_bullet(text)
-        tag = speaker_tag(body)
+            self.names.update(m.group(1).lower() for m in _MENTION.finditer(text))
         if tag is not None:
-            found.add(tag[0].lower())
+            self.names.add(tag[0].lower())
         if _ATTENDANCE_LINE.match(body):
-            found.update(_names_in(body))
-            listed = True
-        elif attendance is not None and (body is not text or attendance == "heading"):
-            found.update(_names_in(body))  # an entry of the attendance list
-            listed = True
+            self.names.update(_names_in(body))
+            self.listed = True
+        elif self.attendance is not None and (body is not text or self.attendance == "heading"):
+            self.names.update(_names_in(body))  # an entry of the attendance list
+            self.listed = True
         elif text.endswith(":") and _ATTENDANCE.match(text):
-            attendance = "label"  # "Roll call:" with the list below
-        else:
-            attendance = None if attendance == "label" else attendance
-    return People(found, listed)
+            self.attendance = "label"  # "Roll call:" with the list below
+        elif self.attendance == "label":
+            self.attendance = None
 
 
 def speaker_tag(text: str) -> Optional[tuple[str, str]]:
@@ -155,10 +162,12 @@ def _strip_bullet(text: str) -> str:
 def _heading_at(lines: Sequence[str], index: int) -> Optional[_Heading]:
     """The heading that line ``index`` is (ATX, or text over a setext/reStructuredText underline)."""
     line = lines[index]
-    atx = _ATX.match(line)
-    if atx is not None and (atx.group(2) or "").strip():
-        return _Heading(len(atx.group(1)), atx.group(2).strip())
-    if index + 1 < len(lines) and line.strip() and not line[:1].isspace() and _UNDERLINE.match(lines[index + 1]):
+    if "#" in line[:4]:
+        atx = _ATX.match(line)
+        if atx is not None and (atx.group(2) or "").strip():
+            return _Heading(len(atx.group(1)), atx.group(2).strip())
+    following = lines[index + 1].lstrip(" \t")[:1] if index + 1 < len(lines) else ""
+    if following and following in _UNDERLINE_CHARS and line[:1].strip() and _UNDERLINE.match(lines[index + 1]):
         underline = lines[index + 1].strip()
         if len(underline) >= len(line.strip()) or underline[0] in "=-":
             return _Heading({"=": 1, "-": 2}.get(underline[0], 3), line.strip().strip("*_"))
@@ -170,6 +179,7 @@ class _Scanner:
         self.source = lines
         self.rst = rst
         self.wanted = wanted
+        self.roll = _Roll()
         self.headings: list[_Heading] = []
         self.topics = False  # inside an agenda-like section
         self.speakers: list[tuple[int, str]] = []  # (indent, name) of speaker labels above
@@ -236,6 +246,7 @@ class _Scanner:
         while self.headings and self.headings[-1].level >= heading.level:
             self.headings.pop()
         self.headings.append(heading)
+        self.roll.heading(heading.title)
         self.topics = any(is_agenda(h.title) or _LATER.search(h.title) for h in self.headings)
         self.speakers, self.parents = [], []
 
@@ -248,6 +259,7 @@ class _Scanner:
             self.parents.pop()
         parent = self.parents[-1][1] if self.parents else None
         tag = speaker_tag(body)
+        self.roll.line(stripped, body, tag)
         if bullet:
             self.parents.append((indent, tag[1] if tag else body))
         speaker = self.speakers[-1][1] if self.speakers else None

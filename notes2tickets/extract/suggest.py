@@ -22,7 +22,7 @@ import mistune
 
 from notes2tickets.model import ActionItem, ExtractOptions, Meeting
 
-from .discussion import Line, discussion_lines, participants
+from .discussion import Line, read_discussion
 from .fingerprint import normalise_title
 from .items import Candidate, build_item
 from .plain import PlainText, to_plain
@@ -42,8 +42,8 @@ _JOIN = r"(?:[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+|[ \t]*&[ \t]*|[ \t]*/[ 
 _NAMES = r"(?P<names>" + _NAME + r"(?:" + _JOIN + _NAME + r"){0,5})(?:[ \t]*\([^()\n]{1,40}\))?"
 # Where a clause may begin: the line start, after "(", a comma, a sentence end, a dash, "and", "but".
 _STARTS = re.compile(r"\(|[,;:.!?][ \t]+|[ \t][-\u2013\u2014][ \t]+|\b(?:and|but|so)[ \t]+")
-# Words without which no pattern can match: most lines are skipped on these substring tests.
-_TRIGGERS = (" will ", " to ", "'ll ", "\u2019ll ", " shall ", "volunteer", " you", " going to ", " plan to ")
+# Words without which no pattern can match: most lines are skipped on this one search.
+_TRIGGER = re.compile(r"\b(?:will|to|shall|volunteer\w*|you)\b|['\u2019]ll\b", re.IGNORECASE)
 _WILL = r"(?:will|shall|'ll|\u2019ll|is going to|are going to|(?:volunteer(?:s|ed)?|offer(?:s|ed)?|agree[sd]?) (?:to|for)|plans? to)"
 _NAMED = re.compile(_NAMES + r"[ \t]+(?P<verb>" + _WILL + r"|to)[ \t]+(?P<task>)(?=\S)")
 _VOLUNTEERS = re.compile(_NAMES + r"[ \t]+volunteer(?:s|ed)\b(?![ \t]+(?:to|for)\b)[ \t,.:]*(?P<task>)")
@@ -83,6 +83,7 @@ _NOBODY = frozenset(
     release releases version versions work code docs documentation ci pr prs issue issues bug bugs feature
     features change changes patch patches build builds test tests image images package packages nothing
     something anything lot action actions todo item items topic topics session sessions call calls discussion
+    fesco steering infra releng qa fpc bot zodbot meetbot
     """.split()
 )
 
@@ -117,10 +118,13 @@ def _plain(raw: str) -> PlainText:
 def _restates(item: ActionItem, items: Sequence[ActionItem]) -> bool:
     """The same action as an explicit item: same words, contained in its title, or nearly the same."""
     key = normalise_title(item.title)
+    words = set(key.split())
     for other in items:
         known = normalise_title(other.title)
-        if key == known or (len(key.split()) > 1 and f" {key} " in f" {known} "):
+        if key == known or (len(words) > 1 and f" {key} " in f" {known} "):
             return True
+        if 2 * len(words & set(known.split())) < len(words):
+            continue  # too few words in common to be nearly the same
         matcher = difflib.SequenceMatcher(None, key, known)
         if matcher.real_quick_ratio() >= _RESTATES and matcher.ratio() >= _RESTATES:
             return True
@@ -129,10 +133,9 @@ def _restates(item: ActionItem, items: Sequence[ActionItem]) -> bool:
 
 def find_commitments(lines: Sequence[str], *, rst: bool = False, known: Iterable[str] = ()) -> list[Commitment]:
     """The unmarked commitments of a document's discussion, in document order."""
-    roll = participants(lines)
+    talk, roll = read_discussion(lines, rst=rst, wanted=_may_commit)
     people = roll.names | {name.lower().lstrip("@") for name in known}
     strict = roll.listed  # with an attendance list, owners come from it
-    talk = list(discussion_lines(lines, rst=rst, wanted=_may_commit))
     people |= _named_with_people(talk, people)
     found: list[Commitment] = []
     for line in talk:
@@ -200,8 +203,7 @@ def _named(match: re.Match[str], text: str, line: Line, people: Collection[str],
 
 def _may_commit(text: str) -> bool:
     """False when no trigger word is on the line, so no pattern can match."""
-    lowered = " " + text.lower() + " "
-    return any(trigger in lowered for trigger in _TRIGGERS)
+    return _TRIGGER.search(text) is not None
 
 
 def _clause_starts(text: str) -> list[int]:
