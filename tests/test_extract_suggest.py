@@ -212,3 +212,21 @@ def test_hostile_lines_stay_linear() -> None:
     started = time.monotonic()
     find_commitments(lines)
     assert time.monotonic() - started < 20
+
+
+@pytest.mark.parametrize(
+    ("line", "owner", "task"),
+    [
+        ("17:02:03 <nirik> will send the notes to the list", "nirik", "send the notes to the list"),
+        ("**SH:** Will follow up with legal.", "SH", "follow up with legal"),
+        ("- Ana said she will look at the arm failures", "Ana", "look at the arm failures"),
+    ],
+)
+def test_speaker_says_will_and_reported_speech(line: str, owner: str, task: str) -> None:
+    """A tagged speaker's "will ..." and "X said she will ..." are X's."""
+    assert _found(line + "\n") == [(1, (owner,), task)]
+
+
+def test_untagged_will_is_an_ownerless_plan() -> None:
+    """ "Will move the draft to a PR" with no tag on the line is a plan nobody owns."""
+    assert _found("- Ana:\n    - Will move the draft to a PR\n- Will we have time?\n") == []

@@ -27,6 +27,7 @@ class Line(NamedTuple):
     in_list: bool
     more: str = ""  # the lines that continue this one's sentence, joined
     addressed: Optional[str] = None  # a plain "Name:" opening the line: the speaker, or whom they address
+    tagged: bool = False  # the speaker tag is on this line ("<nick> will do ...")
 
 
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
@@ -275,7 +276,8 @@ class _Scanner:
         section = tuple(h.title for h in self.headings)
         in_list = bullet is not None or bool(self.parents)
         addressed = speaker if tag is not None and _PLAIN_TAG.match(stripped[bullet.end():] if bullet else stripped) else None
-        return Line(index + 1, body, speaker, section, parent, in_list, self._continuation(index, body), addressed)
+        more = self._continuation(index, body)
+        return Line(index + 1, body, speaker, section, parent, in_list, more, addressed, tag is not None)
 
     def _continuation(self, index: int, body: str) -> str:
         """Up to three following lines of the same paragraph, while the sentence has not ended."""

@@ -45,7 +45,11 @@ _STARTS = re.compile(r"\(|[,;:.!?][ \t]+|[ \t][-\u2013\u2014][ \t]+|\b(?:and|but
 # Words without which no pattern can match: most lines are skipped on this one search.
 _TRIGGER = re.compile(r"\b(?:will|to|shall|volunteer\w*|you)\b|['\u2019]ll\b", re.IGNORECASE)
 _WILL = r"(?:will|shall|'ll|\u2019ll|is going to|are going to|(?:volunteer(?:s|ed)?|offer(?:s|ed)?|agree[sd]?) (?:to|for)|plans? to)"
-_NAMED = re.compile(_NAMES + r"[ \t]+(?P<verb>" + _WILL + r"|to)[ \t]+(?P<task>)(?=\S)")
+# "Name: will send the notes", "<nick> I'll ...": what a tagged speaker says they will do.
+_SPEAKER_WILL = re.compile(r"(?i:will|shall)[ \t]+(?P<task>)(?=[a-z])")
+# "Ana said she will ...": reported speech in prose minutes.
+_REPORTED = r"(?:said|says|mentioned|confirmed)[ \t]+(?:that[ \t]+)?(?:he|she|they)[ \t]*(?:will|'ll|\u2019ll)"
+_NAMED = re.compile(_NAMES + r"[ \t]+(?P<verb>" + _WILL + r"|" + _REPORTED + r"|to)[ \t]+(?P<task>)(?=\S)")
 _VOLUNTEERS = re.compile(_NAMES + r"[ \t]+volunteer(?:s|ed)\b(?![ \t]+(?:to|for)\b)[ \t,.:]*(?P<task>)")
 _FIRST_PERSON = re.compile(
     r"I(?:'ll|\u2019ll|[ \t]+will|[ \t]+shall|[ \t]+am[ \t]+going[ \t]+to|'m[ \t]+going[ \t]+to|\u2019m[ \t]+going[ \t]+to"
@@ -178,6 +182,9 @@ def _hits(text: str, line: Line, people: Collection[str], strict: bool) -> Itera
         if first is not None:
             owned = line.speaker is not None or line.in_list  # else the author narrating a blog post
             yield _Hit(start, first.start("task"), ((line.speaker,) if line.speaker else ()) if owned else None)
+        said = _SPEAKER_WILL.match(text, start) if start == 0 and line.tagged else None
+        if said is not None and line.speaker and _is_task(text[said.end():], "will"):
+            yield _Hit(start, said.start("task"), (line.speaker,))
         request = _REQUEST.match(text, start)
         if request is not None:
             named = request.group("pre") or request.group("paren") or request.group("post")
