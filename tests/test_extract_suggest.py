@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
-from notes2tickets.extract import extract_text, suggest_text
+from notes2tickets.extract import extract_text, parse_paths, suggest_text
 from notes2tickets.extract.suggest import find_commitments
 from notes2tickets.model import ExtractOptions
 
@@ -230,3 +231,22 @@ def test_speaker_says_will_and_reported_speech(line: str, owner: str, task: str)
 def test_untagged_will_is_an_ownerless_plan() -> None:
     """ "Will move the draft to a PR" with no tag on the line is a plan nobody owns."""
     assert _found("- Ana:\n    - Will move the draft to a PR\n- Will we have time?\n") == []
+
+
+def test_done_commitments_are_not_suggested() -> None:
+    """A commitment already marked done is nothing to file."""
+    assert _suggested("- Priya will fix the theme (done)\n- Priya will fix the docs\n") == [(2, ("Priya",), "Fix the docs")]
+
+
+def test_parse_paths_places_suggestions(tmp_path: Path) -> None:
+    """Apart by default, among the items in line order when included, not looked for when not listed."""
+    notes = tmp_path / "n.md"
+    notes.write_text("# Sync\n\n- Priya will fix the theme\n\n## Action items\n- bob to fix the docs\n", encoding="utf-8")
+    apart = parse_paths([str(notes)])
+    assert ([i.line for i in apart.items], [s.line for s in apart.suggestions]) == ([6], [3])
+    among = parse_paths([str(notes)], include_suggested=True)
+    assert ([(i.line, i.suggested) for i in among.items], among.suggestions) == ([(3, True), (6, False)], ())
+    unlisted = parse_paths([str(notes)], list_suggestions=False)
+    assert ([i.line for i in unlisted.items], unlisted.suggestions) == ([6], ())
+    filed = parse_paths([str(notes)], options=ExtractOptions(suggestions="file"), list_suggestions=False)
+    assert [i.line for i in filed.items] == [3, 6]

@@ -134,18 +134,24 @@ def suggest_text(text: str, *, path: str, options: ExtractOptions, items: Sequen
 
 
 def parse_paths(
-    paths: Sequence[str], *, options: ExtractOptions = _DEFAULT_OPTIONS, include_suggested: bool = False
+    paths: Sequence[str],
+    *,
+    options: ExtractOptions = _DEFAULT_OPTIONS,
+    include_suggested: bool = False,
+    list_suggestions: bool = True,
 ) -> ParseResult:
     """Extract from every file and directory; bad files are reported, the rest still processed.
 
     Suggestions go among the items (``suggested=True``) with ``include_suggested`` or
-    ``suggestions = "file"``, else into ``ParseResult.suggestions``.
+    ``suggestions = "file"``, else into ``ParseResult.suggestions`` (not even looked for
+    when the caller does not ``list_suggestions``: a real sync run files none).
     """
     files, errors = find_notes(paths)
     items: list[ActionItem] = []
     suggestions: list[ActionItem] = []
     warnings: list[str] = []
     include = include_suggested or options.suggestions == "file"
+    wanted = include or list_suggestions
     for file in files:
         try:
             text = read_note(file, max_bytes=options.max_file_bytes, display=str(file))
@@ -156,7 +162,7 @@ def parse_paths(
         fence = unclosed_fence(text)
         if fence is not None:
             warnings.append(f"{file}: line {fence} opens a code fence that is never closed, so nothing after it is read; close the fence")
-        suggested = suggest_text(text, path=str(file), options=options, items=found)
+        suggested = suggest_text(text, path=str(file), options=options, items=found) if wanted else []
         if not found and not (include and suggested):
             warnings.append(f"{file}: {_why_empty(file)}")
         if include:

@@ -109,7 +109,7 @@ def suggest_items(
             continue
         candidate = Candidate(found.task, found.line, found.section, owners=found.owners)
         item = build_item(candidate, _plain(found.task), path=path, meeting=meeting, options=options)
-        if item is not None and not _restates(item, items):
+        if item is not None and not item.done and not _restates(item, items):
             suggested.append(dataclasses.replace(item, suggested=True))
             taken.add(found.line)
     return suggested
