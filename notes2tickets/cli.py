@@ -78,6 +78,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--include-done", action="store_true", help="file done ([x]) items too")
     sync.add_argument("--force", action="store_true", help="file items that look like an open remote issue")
     sync.add_argument("--changed-since", metavar="REV", help="only notes files changed since REV (for CI jobs)")
+    _add_include_suggested(sync)
     _add_tracker(sync)
     _add_format(sync)
 
@@ -242,6 +243,7 @@ def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         dry_run=args.dry_run,
         offline=args.offline,
         include_done=args.include_done,
+        include_suggested=args.include_suggested,
         force=args.force,
         fmt=args.format,
         out=out,
