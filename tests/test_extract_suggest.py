@@ -250,3 +250,8 @@ def test_parse_paths_places_suggestions(tmp_path: Path) -> None:
     assert ([i.line for i in unlisted.items], unlisted.suggestions) == ([6], ())
     filed = parse_paths([str(notes)], options=ExtractOptions(suggestions="file"), list_suggestions=False)
     assert [i.line for i in filed.items] == [3, 6]
+
+
+def test_i_can_take() -> None:
+    """ "I can take the review" offers the review; "I can help" alone is no commitment."""
+    assert _found("- Ana: I can take the review\n- Bob: I can help\n") == [(1, ("Ana",), "take the review")]

@@ -43,7 +43,7 @@ _NAMES = r"(?P<names>" + _NAME + r"(?:" + _JOIN + _NAME + r"){0,5})(?:[ \t]*\([^
 # Where a clause may begin: the line start, after "(", a comma, a sentence end, a dash, "and", "but".
 _STARTS = re.compile(r"\(|[,;:.!?][ \t]+|[ \t][-\u2013\u2014][ \t]+|\b(?:and|but|so)[ \t]+")
 # Words without which no pattern can match: most lines are skipped on this one search.
-_TRIGGER = re.compile(r"\b(?:will|to|shall|volunteer\w*|you)\b|['\u2019]ll\b", re.IGNORECASE)
+_TRIGGER = re.compile(r"\b(?:will|to|shall|volunteer\w*|you|can[ \t]+take)\b|['\u2019]ll\b", re.IGNORECASE)
 _WILL = r"(?:will|shall|'ll|\u2019ll|is going to|are going to|(?:volunteer(?:s|ed)?|offer(?:s|ed)?|agree[sd]?) (?:to|for)|plans? to)"
 # "Name: will send the notes", "<nick> I'll ...": what a tagged speaker says they will do.
 _SPEAKER_WILL = re.compile(r"(?i:will|shall)[ \t]+(?P<task>)(?=[a-z])")
@@ -53,7 +53,7 @@ _NAMED = re.compile(_NAMES + r"[ \t]+(?P<verb>" + _WILL + r"|" + _REPORTED + r"|
 _VOLUNTEERS = re.compile(_NAMES + r"[ \t]+volunteer(?:s|ed)\b(?![ \t]+(?:to|for)\b)[ \t,.:]*(?P<task>)")
 _FIRST_PERSON = re.compile(
     r"I(?:'ll|\u2019ll|[ \t]+will|[ \t]+shall|[ \t]+am[ \t]+going[ \t]+to|'m[ \t]+going[ \t]+to|\u2019m[ \t]+going[ \t]+to"
-    r"|[ \t]+plan[ \t]+to|[ \t]+volunteer[ \t]+to|[ \t]+can[ \t]+take)[ \t]+(?P<task>)(?=\S)"
+    r"|[ \t]+plan[ \t]+to|[ \t]+volunteer[ \t]+to|[ \t]+can(?=[ \t]+take\b))[ \t]+(?P<task>)(?=\S)"
 )
 _REQUEST = re.compile(
     r"(?:(?P<pre>" + _NAME + r")[ \t]*[:,][ \t]*)?(?i:could|can|would|will)[ \t]+you\b"
