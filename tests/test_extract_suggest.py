@@ -255,3 +255,9 @@ def test_parse_paths_places_suggestions(tmp_path: Path) -> None:
 def test_i_can_take() -> None:
     """ "I can take the review" offers the review; "I can help" alone is no commitment."""
     assert _found("- Ana: I can take the review\n- Bob: I can help\n") == [(1, ("Ana",), "take the review")]
+
+
+def test_first_person_hedges_and_states() -> None:
+    """ "I'll be out", "I will probably ..." are no commitments either."""
+    assert _found("- Ana: I'll be out next week\n- Bob: I will probably look at it\n- Q: ok? A: yes, Ana will call the vote\n") == [
+        (3, ("Ana",), "call the vote")]

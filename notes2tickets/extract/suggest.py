@@ -87,7 +87,7 @@ _NOBODY = frozenset(
     release releases version versions work code docs documentation ci pr prs issue issues bug bugs feature
     features change changes patch patches build builds test tests image images package packages nothing
     something anything lot action actions todo item items topic topics session sessions call calls discussion
-    fesco steering infra releng qa fpc bot zodbot meetbot
+    fesco steering infra releng qa fpc bot zodbot meetbot yes no ok okay sure thanks great
     """.split()
 )
 
@@ -180,7 +180,8 @@ def _hits(text: str, line: Line, people: Collection[str], strict: bool) -> Itera
     for start in _clause_starts(text):
         first = _FIRST_PERSON.match(text, start)
         if first is not None:
-            owned = line.speaker is not None or line.in_list  # else the author narrating a blog post
+            # Without a speaker or a list it is the author narrating (a blog post).
+            owned = (line.speaker is not None or line.in_list) and _is_task(text[first.end():], "will")
             yield _Hit(start, first.start("task"), ((line.speaker,) if line.speaker else ()) if owned else None)
         said = _SPEAKER_WILL.match(text, start) if start == 0 and line.tagged else None
         if said is not None and line.speaker and _is_task(text[said.end():], "will"):
