@@ -261,3 +261,9 @@ def test_first_person_hedges_and_states() -> None:
     """ "I'll be out", "I will probably ..." are no commitments either."""
     assert _found("- Ana: I'll be out next week\n- Bob: I will probably look at it\n- Q: ok? A: yes, Ana will call the vote\n") == [
         (3, ("Ana",), "call the vote")]
+
+
+def test_nothing_specific_is_no_suggestion() -> None:
+    """ "I'll do it" names no task; "I'll look into the arm builds" does."""
+    notes = "12:00 <ana> I'll do it\n12:01 <bob> will take care of that\n12:02 <ana> I'll look into the arm builds\n"
+    assert _found(notes) == [(3, ("ana",), "look into the arm builds")]

@@ -69,6 +69,8 @@ _NOT_TASK = re.compile(
 )
 # Meeting logistics are not tickets (rule of the labelling guide).
 _LOGISTICS = re.compile(r"\b(?:note[- ]?taking|take[ \t]+notes|notetaker|scribe|facilitat\w*|chair(?:ing)?)\b", re.IGNORECASE)
+# "I'll do it", "will take care of that": nothing specific to file.
+_VAGUE = re.compile(r"(?:do|take|handle|check|try|take[ \t]+care[ \t]+of|look[ \t]+(?:into|at))[ \t]+(?:it|that|this|them)", re.IGNORECASE)
 _HEDGED = re.compile(r"\b(?:depending[ \t]+on|if[ \t]+(?:needed|possible|necessary|time[ \t]+permits))\b", re.IGNORECASE)
 _NOT_VERBS = frozenset("the a an this that these those his her their our my your its all some any every each no be".split())
 _SPLIT = re.compile(_JOIN)
@@ -170,7 +172,7 @@ def _commitments(line: Line, people: Collection[str], strict: bool) -> list[Comm
         if hit.task >= 0 and end == len(text) and _SENTENCE_END.search(task) is None:
             task += " " + line.more  # the sentence goes on on the next line
         clause = _clause(task, request=hit.request)
-        if clause and not _LOGISTICS.search(clause) and not _HEDGED.search(clause):
+        if clause and not _LOGISTICS.search(clause) and not _HEDGED.search(clause) and not _VAGUE.fullmatch(clause):
             return [Commitment(line.number, clause, hit.owners, line.section)]
     return []
 
