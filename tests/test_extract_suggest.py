@@ -267,3 +267,9 @@ def test_nothing_specific_is_no_suggestion() -> None:
     """ "I'll do it" names no task; "I'll look into the arm builds" does."""
     notes = "12:00 <ana> I'll do it\n12:01 <bob> will take care of that\n12:02 <ana> I'll look into the arm builds\n"
     assert _found(notes) == [(3, ("ana",), "look into the arm builds")]
+
+
+def test_owner_is_who_committed_not_words_of_the_task() -> None:
+    """ "I plan to takeover to implement ..." is the speaker's; "takeover" is no owner."""
+    [(line, owners, _)] = _suggested("- [name=Olga]\n    - I plan to takeover to implement the fix\n")
+    assert (line, owners) == (2, ("Olga",))

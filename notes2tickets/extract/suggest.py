@@ -25,6 +25,7 @@ from notes2tickets.model import ActionItem, ExtractOptions, Meeting
 from .discussion import Line, read_discussion
 from .fingerprint import normalise_title
 from .items import Candidate, build_item
+from .owners import resolve
 from .plain import PlainText, to_plain
 
 
@@ -112,7 +113,9 @@ def suggest_items(
         candidate = Candidate(found.task, found.line, found.section, owners=found.owners)
         item = build_item(candidate, _plain(found.task), path=path, meeting=meeting, options=options)
         if item is not None and not item.done and not _restates(item, items):
-            suggested.append(dataclasses.replace(item, suggested=True))
+            # The owner is who committed; words of the task that look like owners ("takeover to") are not.
+            owners = resolve(found.owners, options.aliases) if found.owners else item.assignees
+            suggested.append(dataclasses.replace(item, assignees=owners, suggested=True))
             taken.add(found.line)
     return suggested
 
