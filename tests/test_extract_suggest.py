@@ -273,3 +273,9 @@ def test_owner_is_who_committed_not_words_of_the_task() -> None:
     """ "I plan to takeover to implement ..." is the speaker's; "takeover" is no owner."""
     [(line, owners, _)] = _suggested("- [name=Olga]\n    - I plan to takeover to implement the fix\n")
     assert (line, owners) == (2, ("Olga",))
+
+
+def test_details_of_an_explicit_item_are_not_suggested() -> None:
+    """A bullet nested under an extracted item is its description, not a second item."""
+    notes = "# Sync\n\n## Action items\n- Ana to fix the theme\n    - Bob will help with the CSS\n"
+    assert _suggested(notes) == []

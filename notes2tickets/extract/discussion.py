@@ -28,6 +28,7 @@ class Line(NamedTuple):
     more: str = ""  # the lines that continue this one's sentence, joined
     addressed: Optional[str] = None  # a plain "Name:" opening the line: the speaker, or whom they address
     tagged: bool = False  # the speaker tag is on this line ("<nick> will do ...")
+    parent_line: Optional[int] = None  # 1-based line of ``parent``
 
 
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
@@ -184,7 +185,7 @@ class _Scanner:
         self.headings: list[_Heading] = []
         self.topics = False  # inside an agenda-like section
         self.speakers: list[tuple[int, str]] = []  # (indent, name) of speaker labels above
-        self.parents: list[tuple[int, str]] = []  # (indent, text) of list items above
+        self.parents: list[tuple[int, str, int]] = []  # (indent, text, line) of list items above
 
     def lines(self) -> Iterator[Line]:
         skip_until = -1
@@ -258,11 +259,11 @@ class _Scanner:
             self.speakers.pop()
         while self.parents and self.parents[-1][0] >= indent and bullet:
             self.parents.pop()
-        parent = self.parents[-1][1] if self.parents else None
+        parent, parent_line = (self.parents[-1][1], self.parents[-1][2]) if self.parents else (None, None)
         tag = speaker_tag(body)
         self.roll.line(stripped, body, tag)
         if bullet:
-            self.parents.append((indent, tag[1] if tag else body))
+            self.parents.append((indent, tag[1] if tag else body, index + 1))
         speaker = self.speakers[-1][1] if self.speakers else None
         if tag is not None:
             speaker, body = tag
@@ -277,7 +278,7 @@ class _Scanner:
         in_list = bullet is not None or bool(self.parents)
         addressed = speaker if tag is not None and _PLAIN_TAG.match(stripped[bullet.end():] if bullet else stripped) else None
         more = self._continuation(index, body)
-        return Line(index + 1, body, speaker, section, parent, in_list, more, addressed, tag is not None)
+        return Line(index + 1, body, speaker, section, parent, in_list, more, addressed, tag is not None, parent_line)
 
     def _continuation(self, index: int, body: str) -> str:
         """Up to three following lines of the same paragraph, while the sentence has not ended."""

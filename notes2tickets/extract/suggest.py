@@ -36,6 +36,7 @@ class Commitment(NamedTuple):
     task: str
     owners: tuple[str, ...]
     section: tuple[str, ...]
+    parent_line: Optional[int] = None  # the list item it is nested under
 
 
 _NAME = r"(?:@[A-Za-z][\w.-]*(?::[\w-]+(?:\.[\w-]+)+)?|[A-Za-z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*){0,2})"
@@ -105,11 +106,12 @@ def suggest_items(
 ) -> list[ActionItem]:
     """The suggested items of one document: ``items`` are its explicit ones, never suggested again."""
     taken = {item.line for item in items}
+    explicit = frozenset(taken)
     known = [name for item in items for name in item.assignees]
     suggested: list[ActionItem] = []
     for found in find_commitments(lines, rst=path.lower().endswith(".rst"), known=known):
-        if found.line in taken:
-            continue
+        if found.line in taken or found.parent_line in explicit:
+            continue  # extracted already, or a detail nested under an extracted item
         candidate = Candidate(found.task, found.line, found.section, owners=found.owners)
         item = build_item(candidate, _plain(found.task), path=path, meeting=meeting, options=options)
         if item is not None and not item.done and not _restates(item, items):
@@ -176,7 +178,7 @@ def _commitments(line: Line, people: Collection[str], strict: bool) -> list[Comm
             task += " " + line.more  # the sentence goes on on the next line
         clause = _clause(task, request=hit.request)
         if clause and not _LOGISTICS.search(clause) and not _HEDGED.search(clause) and not _VAGUE.fullmatch(clause):
-            return [Commitment(line.number, clause, hit.owners, line.section)]
+            return [Commitment(line.number, clause, hit.owners, line.section, line.parent_line)]
     return []
 
 
