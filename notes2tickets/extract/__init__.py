@@ -130,7 +130,12 @@ def suggest_text(text: str, *, path: str, options: ExtractOptions, items: Sequen
     lines = split_lines(text[1:] if text.startswith("\ufeff") else text)
     front, span = split_front_matter(lines)
     meeting = items[0].meeting if items else make_meeting(front, None, path)
-    return suggest_items([""] * span + lines[span:], path=path, meeting=meeting, options=options, items=items)
+
+    def build(candidate: Candidate, plain: PlainText) -> list[ActionItem]:
+        item = build_item(candidate, plain, path=path, meeting=meeting, options=options)
+        return [] if item is None else [item]
+
+    return suggest_items([""] * span + lines[span:], path=path, options=options, build=build, items=items)
 
 
 def parse_paths(

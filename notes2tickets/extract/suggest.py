@@ -16,15 +16,15 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from typing import Collection, Iterable, NamedTuple, Optional, Sequence
+from typing import Callable, Collection, Iterable, NamedTuple, Optional, Sequence
 
 import mistune
 
-from notes2tickets.model import ActionItem, ExtractOptions, Meeting
+from notes2tickets.model import ActionItem, ExtractOptions
 
 from .discussion import Line, read_discussion
 from .fingerprint import normalise_title
-from .items import Candidate, build_item
+from .items import Candidate
 from .owners import resolve
 from .plain import PlainText, to_plain
 
@@ -101,8 +101,13 @@ _INLINE = mistune.create_markdown(renderer=None, plugins=["strikethrough"])
 _RESTATES = 0.75
 
 
+# How the explicit extraction turns a candidate into items: suggestions get titles, metadata and
+# fingerprints the same way, so adding "ACTION:" to the line later files the same ticket.
+Build = Callable[[Candidate, PlainText], Sequence[ActionItem]]
+
+
 def suggest_items(
-    lines: Sequence[str], *, path: str, meeting: Meeting, options: ExtractOptions, items: Sequence[ActionItem] = ()
+    lines: Sequence[str], *, path: str, options: ExtractOptions, build: Build, items: Sequence[ActionItem] = ()
 ) -> list[ActionItem]:
     """The suggested items of one document: ``items`` are its explicit ones, never suggested again."""
     taken = {item.line for item in items}
@@ -113,7 +118,8 @@ def suggest_items(
         if found.line in taken or found.parent_line in explicit:
             continue  # extracted already, or a detail nested under an extracted item
         candidate = Candidate(found.task, found.line, found.section, owners=found.owners)
-        item = build_item(candidate, _plain(found.task), path=path, meeting=meeting, options=options)
+        built = build(candidate, _plain(found.task))
+        item = built[0] if built else None
         if item is not None and not item.done and not _restates(item, items):
             # The owner is who committed; words of the task that look like owners ("takeover to") are not.
             owners = resolve(found.owners, options.aliases) if found.owners else item.assignees
