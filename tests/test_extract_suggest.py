@@ -279,3 +279,14 @@ def test_details_of_an_explicit_item_are_not_suggested() -> None:
     """A bullet nested under an extracted item is its description, not a second item."""
     notes = "# Sync\n\n## Action items\n- Ana to fix the theme\n    - Bob will help with the CSS\n"
     assert _suggested(notes) == []
+
+
+def test_a_short_task_names_what_it_is_about() -> None:
+    """ "Jessica will follow up" under a topic, or "(akm to review)" after one, says what it is about."""
+    notes = (
+        "Present: Jessica, akm\n\n"
+        "- Chris wants data out of GA\n    - Jessica will follow up\n"
+        "- Qumat data work (tommy in flight, akm to review)\n"
+    )
+    assert [title for _, _, title in _suggested(notes)] == [
+        "Follow up (Chris wants data out of GA)", "Review (Qumat data work)"]

@@ -23,7 +23,7 @@ import mistune
 from notes2tickets.model import ActionItem, ExtractOptions
 
 from .discussion import Line, read_discussion
-from .fingerprint import normalise_title
+from .fingerprint import fingerprint, normalise_title
 from .items import Candidate
 from .owners import resolve
 from .plain import PlainText, to_plain
@@ -37,6 +37,7 @@ class Commitment(NamedTuple):
     owners: tuple[str, ...]
     section: tuple[str, ...]
     parent_line: Optional[int] = None  # the list item it is nested under
+    context: str = ""  # what a short task is about: the text before its "(", or the item above
 
 
 _NAME = r"(?:@[A-Za-z][\w.-]*(?::[\w-]+(?:\.[\w-]+)+)?|[A-Za-z][\w'\u2019-]*(?:[ \t]+[A-Z][\w'\u2019-]*){0,2})"
@@ -99,6 +100,8 @@ _NOBODY = frozenset(
 _INLINE = mistune.create_markdown(renderer=None, plugins=["strikethrough"])
 # A suggestion this close to an explicit item of the same file restates it.
 _RESTATES = 0.75
+_SHORT = 3  # words: a task this short needs its context in the title
+_CONTEXT = 120  # characters of context at most
 
 
 # How the explicit extraction turns a candidate into items: suggestions get titles, metadata and
@@ -123,9 +126,18 @@ def suggest_items(
         if item is not None and not item.done and not _restates(item, items):
             # The owner is who committed; words of the task that look like owners ("takeover to") are not.
             owners = resolve(found.owners, options.aliases) if found.owners else item.assignees
-            suggested.append(dataclasses.replace(item, assignees=owners, suggested=True))
+            suggested.append(_about(dataclasses.replace(item, assignees=owners, suggested=True), found.context))
             taken.add(found.line)
     return suggested
+
+
+def _about(item: ActionItem, context: str) -> ActionItem:
+    """A short task ("Follow up", "Review") says what it is about: "Follow up (data out of GA)"."""
+    about = _plain(context).text.strip(" \t:-")[:_CONTEXT] if context else ""
+    if len(item.title.split()) > _SHORT or not about:
+        return item
+    title = f"{item.title} ({about})"
+    return dataclasses.replace(item, title=title, fingerprint=fingerprint(title))
 
 
 def _plain(raw: str) -> PlainText:
@@ -184,8 +196,18 @@ def _commitments(line: Line, people: Collection[str], strict: bool) -> list[Comm
             task += " " + line.more  # the sentence goes on on the next line
         clause = _clause(task, request=hit.request)
         if clause and not _LOGISTICS.search(clause) and not _HEDGED.search(clause) and not _VAGUE.fullmatch(clause):
-            return [Commitment(line.number, clause, hit.owners, line.section, line.parent_line)]
+            return [Commitment(line.number, clause, hit.owners, line.section, line.parent_line, _context(text, hit, line))]
     return []
+
+
+def _context(text: str, hit: _Hit, line: Line) -> str:
+    """ "akm to review" inside "Qumat data work (tommy in flight, akm to review)" is about the qumat work."""
+    if hit.task < 0:
+        return ""  # the task is the topic above already
+    opened = text.rfind("(", 0, hit.start + 1)
+    if opened > 0 and ")" not in text[opened:hit.start]:
+        return text[:opened].strip()
+    return line.parent or ""
 
 
 def _hits(text: str, line: Line, people: Collection[str], strict: bool) -> Iterable[_Hit]:
