@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from notes2tickets.extract import extract_text, parse_paths, suggest_text
-from notes2tickets.extract.suggest import find_commitments
+from notes2tickets.extract.commitments import find_commitments
 from notes2tickets.model import ExtractOptions
 
 

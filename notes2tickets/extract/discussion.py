@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator, NamedTuple, Optional, Sequence
 
+from .people import PLAIN_TAG, People, Roll, speaker_tag
 from .syntax import is_agenda
 
 
@@ -44,45 +45,11 @@ _MEETBOT_TAG = re.compile(
 )
 _DECISION = re.compile(r"(?:agreed|decision|decided|conclusion|outcome|resolved|consensus|poll|vote|result)s?\b[ \t]*[:\-]", re.IGNORECASE)
 _DIRECTIVE = re.compile(r"[ \t]*\.\.[ \t]")
-# Speaker tags: "**SH:**", "**Ana**:", "<nick>", "[name=X]", "12:01:02 <nick>", "Niko:", "@nick:server:".
-_NAME = r"[A-Za-z@][\w.'\u2019-]*(?:[ \t][A-Z][\w.'\u2019-]*){0,2}"
-_TAGS = (
-    re.compile(r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]+)?<[@+%&~]?(?P<name>[\w.\-|`^\[\]{}\\]{1,40})>[ \t]*"),
-    re.compile(r"\[name=(?P<name>[^\]\n]{1,40})\][ \t:,-]*"),
-    re.compile(r"\[(?P<name>[A-Za-z][\w.-]{1,39})\][ \t:,-]+"),
-    re.compile(r"(?:\*\*|__)(?P<name>" + _NAME + r")(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"),
-    re.compile(r"(?P<name>" + _NAME + r")[ \t]*:(?:[ \t]+|$)"),
-)
-_PLAIN_TAG = _TAGS[-1]  # "Kip: could you ...": a plain "Name:" may name who is spoken to
-_TAG_OPENERS = frozenset("<[*_0123456789")
-_NOT_SPEAKERS = frozenset(
-    """note notes nb ps fyi info idea agreed help link topic question q a answer decision result summary status
-    done blocked wip update proposal owner owners due priority tags action actions ai todo task next comment
-    comments conclusion outcome context background example e.g i.e see http https edit re discussion discussions
-    agenda updates news announcements reminder reminders topics topic questions options misc other general
-    notes summary details links resources attendees present""".split()
-)
-_ATTENDANCE_WORDS = r"(?:attendees|attendance|attending|present|participants|people[ \t]+present|roll[ \t]*call|who'?s[ \t]+here|in[ \t]+attendance)"
-# A heading or a line that opens an attendance list: "## Attendees", "Roll call:".
-_ATTENDANCE = re.compile(r"(?:.*\b)?" + _ATTENDANCE_WORDS + r"\b[^:]{0,30}:?[ \t]*$", re.IGNORECASE)
-# A line that is an attendance list itself: "Present: ana, bob", "Council: Carol, Mark", "Regrets: X".
-_ATTENDANCE_LINE = re.compile(r"(?:" + _ATTENDANCE_WORDS + r"|council|observers|members|guests|regrets|apologies|absent|missing[ \t]+\w+)[ \t]*:", re.IGNORECASE)
 # Sections whose entries are topics for this or a later meeting, never commitments.
 _LATER = re.compile(r"\b(?:next[ \t]+(?:time|meeting)|future[ \t]+(?:topics|meetings?)|upcoming|meeting[ \t]+summary)\b", re.IGNORECASE)
-_MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z][\w.-]{0,39})")
-_HANDLE_SPLIT = re.compile(r"[,;/|()\u2013\u2014]|\s-\s|\band\b")
-
-
 class _Heading(NamedTuple):
     level: int
     title: str
-
-
-class People(NamedTuple):
-    """Who took part, lower-cased; ``listed`` when the notes have an attendance list."""
-
-    names: set[str]
-    listed: bool
 
 
 class Discussion(NamedTuple):
@@ -97,63 +64,6 @@ def read_discussion(lines: Sequence[str], *, rst: bool = False, wanted: Callable
     scanner = _Scanner(lines, rst, wanted)
     found = list(scanner.lines())
     return Discussion(found, People(scanner.roll.names, scanner.roll.listed))
-
-
-class _Roll:
-    """Collects the people of the meeting: attendance lists, speaker tags, @mentions."""
-
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-        self.listed = False
-        self.attendance: Optional[str] = None  # "heading": until the next heading; "label": while bullets follow
-
-    def heading(self, title: str) -> None:
-        self.attendance = "heading" if _ATTENDANCE.match(title) else None
-
-    def line(self, text: str, body: str, tag: Optional[tuple[str, str]]) -> None:
-        """``text``: the stripped line; ``body``: without its bullet; ``tag``: its speaker tag."""
-        if "@" in text:
-            self.names.update(m.group(1).lower() for m in _MENTION.finditer(text))
-        if tag is not None:
-            self.names.add(tag[0].lower())
-        if _ATTENDANCE_LINE.match(body):
-            self.names.update(_names_in(body))
-            self.listed = True
-        elif self.attendance is not None and (body is not text or self.attendance == "heading"):
-            self.names.update(_names_in(body))  # an entry of the attendance list
-            self.listed = True
-        elif text.endswith(":") and _ATTENDANCE.match(text):
-            self.attendance = "label"  # "Roll call:" with the list below
-        elif self.attendance == "label":
-            self.attendance = None
-
-
-def speaker_tag(text: str) -> Optional[tuple[str, str]]:
-    """``(speaker, rest)`` when ``text`` opens with a speaker tag, else None."""
-    if text[:1] not in _TAG_OPENERS and ":" not in text[:48]:
-        return None  # the cheap test first: most lines carry no tag
-    for pattern in _TAGS:
-        match = pattern.match(text)
-        if match is None:
-            continue
-        name = match.group("name").strip().strip("*_").lstrip("@").split(":", 1)[0]
-        if name and name.lower() not in _NOT_SPEAKERS and not name[:1].isdigit():
-            return name, text[match.end():]
-    return None
-
-
-def _names_in(text: str) -> set[str]:
-    """Every short name-like fragment of an attendance line ("Scott Hammond (SH)", "Tim / @betatim")."""
-    text = re.sub(r"[*_`\[\]<>]", " ", text)
-    if ":" in text[:40]:
-        text = text.split(":", 1)[1]
-    names: set[str] = set()
-    for part in _HANDLE_SPLIT.split(text):
-        words = part.strip(" .\t").lstrip("@").split()
-        if 1 <= len(words) <= 3 and not any(ch.isdigit() for ch in part) and any(ch.isalpha() for ch in part):
-            names.add(" ".join(words).lower())
-            names.update(word.lower() for word in words)
-    return names
 
 
 def _strip_bullet(text: str) -> str:
@@ -181,7 +91,7 @@ class _Scanner:
         self.source = lines
         self.rst = rst
         self.wanted = wanted
-        self.roll = _Roll()
+        self.roll = Roll()
         self.headings: list[_Heading] = []
         self.topics = False  # inside an agenda-like section
         self.speakers: list[tuple[int, str]] = []  # (indent, name) of speaker labels above
@@ -276,7 +186,7 @@ class _Scanner:
             return None  # an agenda entry; the discussion nested under it is read
         section = tuple(h.title for h in self.headings)
         in_list = bullet is not None or bool(self.parents)
-        addressed = speaker if tag is not None and _PLAIN_TAG.match(stripped[bullet.end():] if bullet else stripped) else None
+        addressed = speaker if tag is not None and PLAIN_TAG.match(stripped[bullet.end():] if bullet else stripped) else None
         more = self._continuation(index, body)
         return Line(index + 1, body, speaker, section, parent, in_list, more, addressed, tag is not None, parent_line)
 
