@@ -290,3 +290,18 @@ def test_a_short_task_names_what_it_is_about() -> None:
     )
     assert [title for _, _, title in _suggested(notes)] == [
         "Follow up (Chris wants data out of GA)", "Review (Qumat data work)"]
+
+
+def test_topic_headings_inside_an_agenda_hold_discussion() -> None:
+    """Bullets under "### systemd" inside "## Agenda" are discussion; a tagged "…, will tag" is the speaker's."""
+    notes = (
+        "## Attendees\n- Davide Cavalca (dcavalca)\n- Neal Gompa\n\n## Agenda\n- systemd\n\n### systemd\n"
+        "- dcavalca: backport is done, will tag the release next week\n- Neal will talk to the kernel SIG\n"
+    )
+    assert _found(notes) == [(9, ("dcavalca",), "tag the release next week"), (10, ("Neal",), "talk to the kernel SIG")]
+
+
+def test_field_labels_are_nobody() -> None:
+    """ "Name: JF Bastien", "Email: x@y" are fields, not speakers: "Email JF to sign up" is an instruction."""
+    notes = "- Contact:\n    - Name: JF Bastien\n    - Email: jf@example.org\n\nEmail JF Bastien to sign up.\n"
+    assert _found(notes) == []

@@ -144,7 +144,7 @@ def _hits(text: str, line: Line, people: Collection[str], strict: bool) -> Itera
             # Without a speaker or a list it is the author narrating (a blog post).
             owned = (line.speaker is not None or line.in_list) and _is_task(text[first.end():], "will")
             yield _Hit(start, first.start("task"), ((line.speaker,) if line.speaker else ()) if owned else None)
-        said = _SPEAKER_WILL.match(text, start) if start == 0 and line.tagged else None
+        said = _SPEAKER_WILL.match(text, start) if line.tagged else None
         if said is not None and line.speaker and _is_task(text[said.end():], "will"):
             yield _Hit(start, said.start("task"), (line.speaker,))
         request = _REQUEST.match(text, start)

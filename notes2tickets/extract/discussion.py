@@ -159,7 +159,8 @@ class _Scanner:
             self.headings.pop()
         self.headings.append(heading)
         self.roll.heading(heading.title)
-        self.topics = any(is_agenda(h.title) or _LATER.search(h.title) for h in self.headings)
+        # Only the entries right under "Agenda": a topic heading inside it holds discussion.
+        self.topics = bool(is_agenda(heading.title) or _LATER.search(heading.title))
         self.speakers, self.parents = [], []
 
     def _line(self, index: int, raw: str, indent: int, stripped: str) -> Optional[Line]:

@@ -25,7 +25,8 @@ _NOT_SPEAKERS = frozenset(
     done blocked wip update proposal owner owners due priority tags action actions ai todo task next comment
     comments conclusion outcome context background example e.g i.e see http https edit re discussion discussions
     agenda updates news announcements reminder reminders topics topic questions options misc other general
-    notes summary details links resources attendees present""".split()
+    notes summary details links resources attendees present name email e-mail mail location contact date time
+    when where url phone role title affiliation host chair scribe facilitator minutes recording agreed""".split()
 )
 _ATTENDANCE_WORDS = r"(?:attendees|attendance|attending|present|participants|people[ \t]+present|roll[ \t]*call|who'?s[ \t]+here|in[ \t]+attendance)"
 # A heading or a line that opens an attendance list: "## Attendees", "Roll call:".
