@@ -305,3 +305,9 @@ def test_field_labels_are_nobody() -> None:
     """ "Name: JF Bastien", "Email: x@y" are fields, not speakers: "Email JF to sign up" is an instruction."""
     notes = "- Contact:\n    - Name: JF Bastien\n    - Email: jf@example.org\n\nEmail JF Bastien to sign up.\n"
     assert _found(notes) == []
+
+
+def test_matrix_speaker() -> None:
+    """A Matrix log line "<@nick:server>" is spoken by the nick."""
+    assert _found("14:35:14 <@kaitlyn:fedora.im> I'll draft the change proposal\n") == [
+        (1, ("kaitlyn",), "draft the change proposal")]

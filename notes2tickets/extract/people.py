@@ -12,7 +12,7 @@ from typing import NamedTuple, Optional
 # Speaker tags: "**SH:**", "**Ana**:", "<nick>", "[name=X]", "12:01:02 <nick>", "Niko:", "@nick:server:".
 _NAME = r"[A-Za-z@][\w.'\u2019-]*(?:[ \t][A-Z][\w.'\u2019-]*){0,2}"
 _TAGS = (
-    re.compile(r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]+)?<[@+%&~]?(?P<name>[\w.\-|`^\[\]{}\\]{1,40})>[ \t]*"),
+    re.compile(r"(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]+)?<[@+%&~]?(?P<name>[\w.\-|`^\[\]{}\\:]{1,60})>[ \t]*"),
     re.compile(r"\[name=(?P<name>[^\]\n]{1,40})\][ \t:,-]*"),
     re.compile(r"\[(?P<name>[A-Za-z][\w.-]{1,39})\][ \t:,-]+"),
     re.compile(r"(?:\*\*|__)(?P<name>" + _NAME + r")(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]*"),
