@@ -22,7 +22,6 @@ from .meetbot import looks_like_meetbot, scan_meetbot
 from .plain import PlainText
 from .positions import split_lines
 from .reader import NOTE_SUFFIXES, find_notes, read_note
-from .suggest import suggest_items
 
 __all__ = [
     "ParseResult",
@@ -127,6 +126,7 @@ def suggest_text(text: str, *, path: str, options: ExtractOptions, items: Sequen
     """The unmarked commitments of one document that are not among its explicit ``items`` (pure)."""
     if options.suggestions == "off":
         return []
+    from .suggest import suggest_items  # only when asked for: a real sync run never imports it
     lines = split_lines(text[1:] if text.startswith("\ufeff") else text)
     front, span = split_front_matter(lines)
     meeting = items[0].meeting if items else make_meeting(front, None, path)
