@@ -69,7 +69,7 @@ def agenda(*, settings: Settings, paths: Sequence[str], since: Optional[str], fm
     if since is not None and not _ISO_DATE.fullmatch(since):
         raise UsageError(f"--since {since!r} is not a date: write it as YYYY-MM-DD")
     project = settings.require_project()
-    result = parse_reported(notes_files(settings, paths, None), settings, err)
+    result = parse_reported(notes_files(settings, paths, None), settings, err, list_suggestions=False)
     items = agenda_block.pick_meetings(result.items, since)
     with StateStore.open_readonly(state_path(settings)) as store:
         rows = store.rows(settings.url, project)
