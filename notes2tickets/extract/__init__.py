@@ -49,11 +49,12 @@ _TOO_DEEP = re.compile(
 
 
 class ParseResult(NamedTuple):
-    """Items of every readable file; one error per unreadable file; notes that do not fail."""
+    """Items of every readable file; one error per unreadable file; notes that do not fail; files without items."""
 
     items: list[ActionItem]
     errors: list[InputError]
     warnings: list[str]
+    empty: tuple[str, ...] = ()  # "<file>: why" for each file without items: callers summarise them
 
 
 def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPTIONS) -> list[ActionItem]:
@@ -122,6 +123,7 @@ def parse_paths(paths: Sequence[str], *, options: ExtractOptions = _DEFAULT_OPTI
     files, errors = find_notes(paths)
     items: list[ActionItem] = []
     warnings: list[str] = []
+    empty: list[str] = []
     for file in files:
         try:
             text = read_note(file, max_bytes=options.max_file_bytes, display=str(file))
@@ -133,9 +135,9 @@ def parse_paths(paths: Sequence[str], *, options: ExtractOptions = _DEFAULT_OPTI
         if fence is not None:
             warnings.append(f"{file}: line {fence} opens a code fence that is never closed, so nothing after it is read; close the fence")
         if not found:
-            warnings.append(f"{file}: {_why_empty(file)}")
+            empty.append(f"{file}: {_why_empty(file)}")
         items.extend(found)
-    return ParseResult(items, errors, warnings)
+    return ParseResult(items, errors, warnings, tuple(empty))
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
