@@ -105,9 +105,9 @@ def table_text(rows: Sequence[Entry], *, source: Callable[[ActionItem], str], to
     """One line an item (a long reason wraps inside its column), fitted to ``total`` columns."""
     if not rows:
         return "no action items\n"
-    columns = [Column("DECISION"), Column("WHERE", "cut"), Column("OWNER", "cut")]
-    columns += [Column("TAGS", "cut")] if tags else []
-    columns += [Column("TITLE", "cut"), Column("REASON", "wrap")]
+    columns = [Column("DECISION"), Column("WHERE", "cut-left", 3), Column("OWNER", "cut", 2)]
+    columns += [Column("TAGS", "cut", 2)] if tags else []
+    columns += [Column("TITLE", "cut", 6), Column("REASON", "wrap", 4)]
     cells, tints = [], []
     for e in rows:
         where = f"{source(e.item)}:{e.item.line}"

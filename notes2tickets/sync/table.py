@@ -17,10 +17,12 @@ COLOURS = {"green": "\x1b[32m", "yellow": "\x1b[33m", "red": "\x1b[31m", "cyan":
 
 
 class Column(NamedTuple):
-    """``fit`` is "keep" (never shortened), "cut" (shortened with "…") or "wrap" (wrapped inside the column)."""
+    """``fit``: "keep" (never shortened), "cut" (shortened with "…" at the end), "cut-left" (… at the start,
+    for paths whose end matters) or "wrap" (wrapped inside the column); ``weight``: its share of a narrow terminal."""
 
     header: str
     fit: str = "keep"
+    weight: int = 1
 
 
 def use_colour(mode: str, stream: TextIO, environ: Mapping[str, str]) -> bool:
@@ -95,13 +97,19 @@ def _widths(columns: Sequence[Column], rows: Sequence[Sequence[str]], total: Opt
     flex = [i for i, c in enumerate(columns) if c.fit != "keep"]
     spare = total - sum(natural[i] for i in range(len(columns)) if i not in flex) - len(GAP) * (len(columns) - 1)
     sizes = list(natural)
-    # Share what is left between the flexible columns, none wider than it needs.
-    remaining = sorted(flex, key=lambda i: natural[i])
+    # Share what is left by weight; a column that needs less than its share gives the rest back.
+    remaining = list(flex)
     while remaining:
-        share = max(MIN_FLEX, spare // len(remaining))
-        i = remaining.pop(0)
-        sizes[i] = min(natural[i], share)
-        spare -= sizes[i]
+        weights = sum(columns[i].weight for i in remaining)
+        narrow = [i for i in remaining if natural[i] <= spare * columns[i].weight // weights]
+        if not narrow:
+            for i in remaining:
+                sizes[i] = max(MIN_FLEX, spare * columns[i].weight // weights)
+            break
+        for i in narrow:
+            sizes[i] = natural[i]
+            spare -= natural[i]
+            remaining.remove(i)
     return sizes
 
 
@@ -135,4 +143,6 @@ def _fit(text: str, column: Column, size: int) -> list[str]:
         return wrap(text, size)
     if column.fit == "cut":
         return [shorten(text, size)]
+    if column.fit == "cut-left":
+        return [shorten(text[::-1], size)[::-1]]
     return [text]
