@@ -155,6 +155,10 @@ def run_checks(*, settings: Settings, paths: Sequence[str], out: TextIO, colour:
     """Print one line per check; exit 0 when everything needed to file holds, 2 otherwise."""
     lines = probe_all(settings, paths)
     out.writelines(format_line(line, colour=colour) for line in lines)
-    bad = [line for line in lines if line.ok is not True]
-    out.write("everything needed to file is in place\n" if not bad else f"{len(bad)} check(s) did not pass\n")
-    return EXIT_OK if not bad else EXIT_USAGE
+    problems = sum(1 for line in lines if line.ok is False)
+    unchecked = sum(1 for line in lines if line.ok is None)
+    if not problems and not unchecked:
+        out.write("everything needed to file is in place\n")
+        return EXIT_OK
+    out.write(f"{problems} problem(s), {unchecked} check(s) not run: fix the problems and run 'notes2tickets check' again\n")
+    return EXIT_USAGE
