@@ -107,7 +107,7 @@ def table_text(rows: Sequence[Entry], *, source: Callable[[ActionItem], str], to
         return "no action items\n"
     columns = [Column("DECISION"), Column("WHERE", "cut-left", 3), Column("OWNER", "cut", 2)]
     columns += [Column("TAGS", "cut", 2)] if tags else []
-    columns += [Column("TITLE", "cut", 6), Column("REASON", "wrap", 4)]
+    columns += [Column("TITLE", "cut", 8), Column("REASON", "wrap", 4)]
     cells, tints = [], []
     for e in rows:
         where = f"{source(e.item)}:{e.item.line}"
