@@ -28,7 +28,7 @@ DEFAULT_URL = "https://pagure.io"
 CONFIG_FILE = ".notes2tickets.toml"
 DEFAULT_NOTES_FOLDERS = ("meetups", "meetings", "minutes", "notes")
 # Markdown notes and zodbot's plain-text minutes (*.txt) under each default folder.
-DEFAULT_NOTES_GLOBS = tuple(f"{folder}/**/*.{ext}" for folder in DEFAULT_NOTES_FOLDERS for ext in ("md", "txt"))
+DEFAULT_NOTES_GLOBS = tuple(f"{folder}/**/*.{ext}" for ext in ("md", "txt") for folder in DEFAULT_NOTES_FOLDERS)
 ENV_KEYS = ("PAGURE_URL", "PAGURE_PROJECT", "PAGURE_API_TOKEN", "NOTES2TICKETS_STATE")
 _PROJECT_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 
