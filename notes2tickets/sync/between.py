@@ -16,6 +16,7 @@ from notes2tickets.state.store import StateRow, StateStore
 from notes2tickets.sync import agenda as agenda_block, annotate
 from notes2tickets.sync.commands import notes_files
 from notes2tickets.sync.context import parse_reported
+from notes2tickets.sync.output import Output
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -69,7 +70,7 @@ def agenda(*, settings: Settings, paths: Sequence[str], since: Optional[str], fm
     if since is not None and not _ISO_DATE.fullmatch(since):
         raise UsageError(f"--since {since!r} is not a date: write it as YYYY-MM-DD")
     project = settings.require_project()
-    result = parse_reported(notes_files(settings, paths, None), settings, err, list_suggestions=False)
+    result = parse_reported(notes_files(settings, paths, None), settings, Output(out, err), list_suggestions=False)
     items = agenda_block.pick_meetings(result.items, since)
     with StateStore.open_readonly(state_path(settings)) as store:
         rows = store.rows(settings.url, project)

@@ -16,10 +16,9 @@ from typing import Callable, Mapping, Optional, Sequence
 from notes2tickets.errors import FatalTrackerError, TrackerError
 from notes2tickets.model import ActionItem, RemoteRef
 from notes2tickets.sync.filing import Outcome, Target
-from notes2tickets.sync.plan import SKIP, Decision, Known, Plan
+from notes2tickets.sync.plan import CLOSE, SKIP, Decision, Known, Plan
 from notes2tickets.tracker import Tracker
 
-CLOSE = "close"
 CLOSE_STATUS = "Fixed"
 ACLS = ("issue_change_status", "issue_comment")
 

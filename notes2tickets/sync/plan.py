@@ -15,6 +15,7 @@ from notes2tickets.extract import normalise_title
 from notes2tickets.model import ActionItem, RemoteRef
 
 NEW, ADOPT, SKIP = "new", "adopt", "skip"
+CLOSE = "close"  # only with close_done (sync/closing.py), never made by make_plan
 
 
 class Known(NamedTuple):
@@ -42,11 +43,10 @@ class Plan(NamedTuple):
         return [d for d in self.decisions if d.action == NEW]
 
     def summary(self) -> str:
-        counts = Counter(d.reason for d in self.decisions if d.action not in (NEW, "close"))
+        counts = Counter(d.reason for d in self.decisions if d.action != NEW)
         new = sum(1 for d in self.decisions if d.action == NEW)
         skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
-        closes = sum(1 for d in self.decisions if d.action == "close")  # close_done (sync/closing.py)
-        text = f"{new} new, " + (f"{closes} to close, " if closes else "") + f"{sum(counts.values())} skipped"
+        text = f"{new} new, {sum(counts.values())} skipped"
         return f"{text} ({skipped})" if skipped else text
 
 

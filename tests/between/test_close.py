@@ -133,5 +133,6 @@ def test_interrupted_close_is_finished_without_a_second_comment(env: SyncEnv) ->
 def test_json_plan_has_close_decision(env: SyncEnv) -> None:
     """The JSON dry run carries decision 'close' with the issue id."""
     docs = _setup(env)
-    plan = json.loads(env.run("later.md", "--dry-run", "--format", "json").out)["plan"]
-    assert [(d["decision"], d["issue_id"]) for d in plan if d["decision"] == "close"] == [("close", docs)]
+    data = json.loads(env.run("later.md", "--dry-run", "--format", "json").out)
+    assert [(d["decision"], d["issue"]["id"]) for d in data["items"] if d["decision"] == "close"] == [("close", docs)]
+    assert (data["summary"]["close"], data["summary"]["closed"]) == (1, 0)

@@ -50,8 +50,8 @@ def test_agenda_paste_close_round_trip(cli: Any, lab: Any) -> None:
     assert f"- [ ] Update the kernel docs ([#{docs}]({lab.url}/{lab.project}/issue/{docs})) @davide" in block.out
     ticked = block.out.replace("- [ ] Rebuild the cloud images", "- [x] Rebuild the cloud images")
     cli.write("next.md", f"# SIG meeting (2026-11-16)\n\n{ticked}")
-    plan = json.loads(cli("sync", "next.md", "--dry-run", "--format", "json").out)["plan"]
-    assert [(d["decision"], d["issue_id"]) for d in plan if d["decision"] != "skip"] == [("close", rebuild)]
+    plan = json.loads(cli("sync", "next.md", "--dry-run", "--format", "json").out)["items"]
+    assert [(d["decision"], d["issue"]["id"]) for d in plan if d["decision"] != "skipped"] == [("close", rebuild)]
     assert cli("sync", "next.md").code == 0
     assert cli("sync", "next.md").code == 0  # a second run closes nothing more
     after = {i["id"]: i for i in pagure_issues(lab)}
