@@ -56,7 +56,7 @@ def add_closes(plan: Plan, *, known: Mapping[str, Known], remote: Sequence[Remot
 
 
 def _decide(item: ActionItem, ref: RemoteRef, prior: Optional[str]) -> Decision:
-    where = f"#{ref.id} ({ref.url})"
+    where = f"#{ref.id}"  # the URL is in the decision (JSON "issue"); a table cell stays short
     if prior == "closed":
         why = "reopened since, so left open" if ref.open else "already closed"
         return Decision(item, SKIP, "done", f"done in the notes; notes2tickets closed {where} before: {why}", ref.id, ref.url)
