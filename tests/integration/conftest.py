@@ -35,7 +35,7 @@ _REQUIRED = os.environ.get("NOTES2TICKETS_REQUIRE_LAB") == "1"
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
     """Mark every test of this folder ``integration``; skip them all, for one reason, without the kit."""
     for item in items:
-        if HERE in Path(str(item.fspath)).resolve().parents:
+        if HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.integration)
             if _WHY_NOT and not _REQUIRED:
                 item.add_marker(pytest.mark.skip(reason=f"integration suite needs the Pagure lab kit: {_WHY_NOT}"))
