@@ -30,15 +30,25 @@ HERE = Path(__file__).resolve().parent
 _KIT = find_kit(os.environ)
 _WHY_NOT = kit_missing(_KIT)
 _REQUIRED = os.environ.get("NOTES2TICKETS_REQUIRE_LAB") == "1"
+_SKIP_REASON = f"integration suite needs the Pagure lab kit: {_WHY_NOT}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: List[pytest.Item]) -> None:
-    """Mark every test of this folder ``integration``; skip them all, for one reason, without the kit."""
+    """Mark every test of this folder ``integration``; without the kit, skip them all for one reason."""
     for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
+        if HERE in item.path.resolve().parents:
             item.add_marker(pytest.mark.integration)
             if _WHY_NOT and not _REQUIRED:
-                item.add_marker(pytest.mark.skip(reason=f"integration suite needs the Pagure lab kit: {_WHY_NOT}"))
+                item.add_marker(pytest.mark.skip(reason=_SKIP_REASON))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """Report those skips from this file, so ``-ra`` folds them into one line instead of one per test file."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if _WHY_NOT and report.skipped and isinstance(report.longrepr, tuple) and report.longrepr[2].endswith(_SKIP_REASON):
+        report.longrepr = (__file__, None, report.longrepr[2])
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:

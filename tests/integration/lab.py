@@ -93,6 +93,13 @@ class Lab:
         self.up = False
         self.script("stop.sh", timeout=120)
 
+    def stop_broker(self) -> None:
+        """Stop only redis (the celery broker), through the kit's own PID-file helper; ``start()`` brings it back."""
+        done = subprocess.run(["bash", "-c", 'KIT=$1; . "$KIT/lib.sh"; stop_bg redis', "-", str(self.kit)],
+                              env=self._environ, capture_output=True, text=True, timeout=60, check=False)
+        if done.returncode != 0:
+            raise LabError(f"stopping redis failed: {done.stderr.strip()[-500:]}")
+
     def reset(self) -> None:
         """Back to zero issues (same users, projects and tokens), services running."""
         self.up = False

@@ -8,7 +8,9 @@ real server but fails on the stand-in is a misreading the unit tests would ship:
 from __future__ import annotations
 
 import math
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
@@ -165,6 +167,23 @@ def test_create_answers_200_with_the_issue_and_consecutive_ids(server: Server) -
     assert 0 < float(issue["date_created"]) - float(issue["last_updated"]) < 1  # stamped just before date_created
     assert server.post({"title": "bad", "issue_content": "x", "milestone": "nope"}).status_code == 400
     assert server.create("Second")["id"] == 2
+
+
+def test_concurrent_creates_lose_with_edberror_and_file_nothing(server: Server) -> None:
+    """Ten creates at once: each is 200 or 400 EDBERROR (a lost id race); losers file nothing and use no id."""
+    barrier = threading.Barrier(10)
+
+    def one(n: int) -> requests.Response:
+        barrier.wait()
+        return server.post({"title": f"Burst {n}", "issue_content": "x"})
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(one, range(10)))
+    won = [r.json()["issue"]["title"] for r in answers if r.status_code == 200]
+    assert [(r.status_code, error_code(r)) for r in answers if r.status_code != 200] == [(400, "EDBERROR")] * (10 - len(won))
+    issues = server.issues()
+    assert sorted(i["title"] for i in issues) == sorted(won)
+    assert sorted(i["id"] for i in issues) == list(range(1, len(won) + 1))
 
 
 def test_unknown_assignee_is_an_html_500_and_files_nothing(server: Server) -> None:

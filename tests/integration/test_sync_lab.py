@@ -169,3 +169,21 @@ def test_other_projects_token_stops_the_run_with_exit_2(cli: Cli, lab: Lab) -> N
     assert other not in result.out + result.err
     assert pagure_issues(lab) == [] and pagure_issues(lab, OTHER) == []
 
+
+
+def test_a_500_after_the_issue_was_committed_is_adopted_not_filed_again(cli: Cli, lab: Lab) -> None:
+    """Broker down: Pagure commits the issue, then answers 500; the run finds the marker and records it, filing once."""
+    cli.write("one.md", "# M\n\n## Action items\n- [ ] @davide to check the broker outage\n")
+    lab.stop_broker()
+    try:
+        mark = lab.mark()
+        result = cli("sync", "one.md")
+        hits = lab.hits_since(mark)
+    finally:
+        lab.start()
+    creates = [h.status for h in hits if h.method == "POST"]
+    assert creates == [400, 500], hits  # the preflight, then the create Pagure committed before failing
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == "0 filed, 1 adopted, 0 failed"
+    assert [i["title"] for i in pagure_issues(lab)] == ["Check the broker outage"]
+    assert cli("sync", "one.md").out.startswith("0 filed, 0 adopted, 0 failed")
