@@ -32,7 +32,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.integration.lab import Lab, find_kit, kit_missing  # noqa: E402
+from tests.integration.lab import Lab, find_kit, kit_missing, list_issues  # noqa: E402
 
 
 def notes_text(count: int) -> str:
@@ -42,19 +42,6 @@ def notes_text(count: int) -> str:
         a, b = hashlib.sha256(str(n).encode()).hexdigest()[:8], hashlib.sha256(str(-n).encode()).hexdigest()[:8]
         lines.append(f"- [ ] @davide to investigate the {a} regression in {b} tags: bench")
     return "\n".join(lines) + "\n"
-
-
-def all_issues(lab: Lab) -> List[Dict[str, Any]]:
-    headers = {"Authorization": f"token {lab.token}"}
-    found: List[Dict[str, Any]] = []
-    page = 1
-    while True:
-        params = {"status": "all", "per_page": "100", "order": "asc", "page": str(page)}
-        data = requests.get(f"{lab.url}/api/0/{lab.project}/issues", params=params, headers=headers, timeout=60).json()
-        found.extend(data["issues"])
-        if page >= data["pagination"]["pages"]:
-            return found
-        page += 1
 
 
 def forms_of(issues: List[Dict[str, Any]]) -> List[Dict[str, str]]:
@@ -104,12 +91,12 @@ def measure(lab: Lab, folder: Path, count: int, rounds: int) -> None:
     for n in range(rounds):
         lab.reset()
         tool.append(tool_round(lab, folder, count))
-        filed = all_issues(lab)
+        filed = list_issues(lab.url, lab.project, lab.token)
         assert len(filed) == count, f"the tool filed {len(filed)} issues, not {count}"
         forms = forms or forms_of(filed)
         lab.reset()
         bare.append(bare_round(lab, forms))
-        assert len(all_issues(lab)) == count
+        assert len(list_issues(lab.url, lab.project, lab.token)) == count
         print(f"round {n + 1}: tool {tool[-1]:.2f} s, bare {bare[-1]:.2f} s", flush=True)
     t, b = statistics.median(tool), statistics.median(bare)
     print(f"median over {rounds} rounds: tool {t:.2f} s ({t / count * 1000:.0f} ms/item), "

@@ -644,7 +644,6 @@ class FakePagure:
     def _search_users(self, query: Dict[str, List[str]]) -> _Reply:
         pattern = (query.get("pattern") or [""])[0].rstrip("*")
         names = sorted(n for n in self.users if n.lower().startswith(pattern.lower()))  # SQL ILIKE 'pattern%'
-
         mention = [{"username": n, "name": self.users[n]["fullname"], "image": ""} for n in names]
         return _json(200, {"users": names, "total_users": len(names), "mention": mention})
 
@@ -680,7 +679,7 @@ def _parse_since(value: Optional[str]) -> Union[None, _Reply, Tuple[float, Any]]
         pass
     else:
         for scale in (1.0, 1e3, 1e6):
-            if math.isfinite(stamp) and -_MAX_TIMESTAMP * scale < stamp <= _MAX_TIMESTAMP * scale:
+            if math.isfinite(stamp) and -_MAX_TIMESTAMP < stamp <= _MAX_TIMESTAMP * scale:
                 return stamp / scale, stamp
         return _api_error(400, "ETIMESTAMP")
     try:

@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, NamedTuple, Optional
 
 import pytest
-import requests
 
-from tests.integration.lab import Lab, find_kit, kit_missing
+from tests.integration.lab import Lab, find_kit, kit_missing, list_issues
 
 HERE = Path(__file__).resolve().parent
 _KIT = find_kit(os.environ)
@@ -86,22 +85,6 @@ def lab(lab_session: Lab) -> Lab:
 
 
 # -- reading Pagure back -----------------------------------------------------------------------
-
-
-def list_issues(url: str, project: str, token: Optional[str], **params: str) -> List[Dict[str, Any]]:
-    """Every issue of ``project`` (all statuses, all pages) as Pagure's API returns them, oldest first."""
-    headers = {"Authorization": f"token {token}"} if token else {}
-    found: List[Dict[str, Any]] = []
-    page = 1
-    while True:
-        query = {"status": "all", "per_page": "100", "order": "asc", "page": str(page), **params}
-        resp = requests.get(f"{url}/api/0/{project}/issues", params=query, headers=headers, timeout=30)
-        assert resp.status_code == 200, resp.text[:300]
-        data = resp.json()
-        found.extend(data["issues"])
-        if page >= data["pagination"]["pages"]:
-            return found
-        page += 1
 
 
 def pagure_issues(lab: Lab, project: Optional[str] = None) -> List[Dict[str, Any]]:

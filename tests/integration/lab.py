@@ -1,4 +1,4 @@
-"""Drive the Pagure lab kit (../shared/pagure-lab): set up, start, reset, stop, and read its access log.
+"""Drive the Pagure lab kit (../shared/pagure-lab): set up, start, reset, stop; read its access log and issues.
 
 Used by the integration suite's fixtures and by ``benchmarks/bench_real_pagure.py``. The kit's own
 scripts do the work; they stop services only through the PID files they wrote, so this module never
@@ -8,13 +8,12 @@ signals a process itself. Nothing here imports notes2tickets: the CLI under test
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import time
 import uuid
 from pathlib import Path
-from typing import Dict, List, Mapping, NamedTuple, Optional
+from typing import Any, Dict, List, Mapping, NamedTuple, Optional
 
 import requests
 
@@ -41,6 +40,10 @@ class Hit(NamedTuple):
     method: str
     path: str
     status: int
+
+
+def _may_change(hit: Hit) -> bool:
+    return hit.method != "GET" and hit.path != "/api/0/-/whoami" and not 400 <= hit.status < 500
 
 
 def find_kit(environ: Mapping[str, str]) -> Path:
@@ -108,8 +111,13 @@ class Lab:
         self._clean_at = self._log_size()
 
     def ensure_pristine(self) -> None:
-        """Reset unless the lab is up and nothing was POSTed since the last reset (reads change nothing)."""
-        if not self.up or self._clean_at is None or any(h.method == "POST" for h in self.hits(self._clean_at)):
+        """Reset unless the lab is up and nothing can have changed since the last reset.
+
+        Reads change nothing, and neither does a POST that Pagure refused with a 4xx (the preflight's
+        empty form, a bad token: pagure-api.md, and the tests here check it) or whoami; any other POST
+        (a 200, or a 500 that may come after the commit) means a reset.
+        """
+        if not self.up or self._clean_at is None or any(_may_change(h) for h in self.hits(self._clean_at)):
             self.reset()
 
     # -- what the tests need to know ----------------------------------------------------
@@ -166,3 +174,19 @@ class Lab:
                 raise LabError(f"the sentinel request never showed in {self.web_log}")
             time.sleep(0.05)
 
+
+def list_issues(url: str, project: str, token: Optional[str], **params: str) -> List[Dict[str, Any]]:
+    """Every issue of ``project`` (all statuses, all pages) as Pagure's API returns them, oldest first."""
+    headers = {"Authorization": f"token {token}"} if token else {}
+    found: List[Dict[str, Any]] = []
+    page = 1
+    while True:
+        query = {"status": "all", "per_page": "100", "order": "asc", "page": str(page), **params}
+        resp = requests.get(f"{url}/api/0/{project}/issues", params=query, headers=headers, timeout=30)
+        if resp.status_code != 200:
+            raise LabError(f"listing {project} failed: {resp.status_code} {resp.text[:300]}")
+        data = resp.json()
+        found.extend(data["issues"])
+        if page >= data["pagination"]["pages"]:
+            return found
+        page += 1

@@ -20,15 +20,15 @@ NOTES = """# Hyperscale SIG meeting 2026-11-02
 MORE = "- [ ] @neal to rebuild the cloud images\n"
 
 
-def git(repo: Path, *args: str, env: Cli) -> subprocess.CompletedProcess:
+def git(repo: Path, *args: str, cli: Cli) -> subprocess.CompletedProcess:
     """git as the user runs it, with the environment the CLI gets (the hook inherits it)."""
-    return subprocess.run(["git", *args], cwd=repo, env=env.environ(), capture_output=True, text=True,
+    return subprocess.run(["git", *args], cwd=repo, env=cli.environ(), capture_output=True, text=True,
                           timeout=180, stdin=subprocess.DEVNULL, check=False)
 
 
 def commit(repo: Path, cli: Cli, message: str) -> subprocess.CompletedProcess:
-    assert git(repo, "add", "-A", env=cli).returncode == 0
-    return git(repo, "commit", "-q", "-m", message, env=cli)
+    assert git(repo, "add", "-A", cli=cli).returncode == 0
+    return git(repo, "commit", "-q", "-m", message, cli=cli)
 
 
 def titles(lab: Lab) -> List[str]:
@@ -40,7 +40,7 @@ def repo(cli: Cli) -> Path:
     """A git repository (the CLI's notes folder) with one commit and our post-commit hook installed."""
     root = cli.root
     for args in (("init", "-q", "-b", "main"), ("config", "user.name", "Test"), ("config", "user.email", "t@example.invalid")):
-        assert git(root, *args, env=cli).returncode == 0
+        assert git(root, *args, cli=cli).returncode == 0
     cli.write("README", "notes\n")
     assert commit(root, cli, "root").returncode == 0
     # State lives in .git/notes2tickets/, as for a user who sets nothing.
@@ -70,7 +70,7 @@ def test_commit_with_the_server_down_succeeds_and_files_once_it_is_back(repo: Pa
     try:
         down = commit(repo, cli, "notes while down")
         assert down.returncode == 0, down.stderr
-        assert git(repo, "log", "-1", "--format=%s", env=cli).stdout.strip() == "notes while down"
+        assert git(repo, "log", "-1", "--format=%s", cli=cli).stdout.strip() == "notes while down"
         assert len(down.stderr.splitlines()) == 1 and "kept pending" in down.stderr, down.stderr
         assert (repo / ".git" / "notes2tickets" / "state.sqlite3.pending").exists()
     finally:

@@ -12,14 +12,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, Iterator, List, Optional
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from urllib.parse import parse_qs, urlsplit
 
 from tests.fakepagure import FakePagure, TokenSpec
-from tests.integration.conftest import list_issues
-from tests.integration.lab import MILESTONES, OTHER, PRIORITIES, SIG, USERS, Lab
+from tests.integration.lab import MILESTONES, OTHER, PRIORITIES, SIG, USERS, Lab, list_issues
 
 _FAKE_TOKENS = {SIG: "FAKESIG" + "0" * 57, OTHER: "FAKEOTHER" + "0" * 55}
 _DEFAULT = object()

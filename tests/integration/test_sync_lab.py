@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
-from tests.integration.conftest import Cli, list_issues, pagure_issues
-from tests.integration.lab import OTHER, Lab
+from tests.integration.conftest import Cli, pagure_issues
+from tests.integration.lab import OTHER, Lab, list_issues
 
 # One item per rule: assigned, unknown owner, done, tracked, private with a priority label and a
 # milestone by name, a priority and a milestone the project does not have.
