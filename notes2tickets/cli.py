@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any, NamedTuple, Optional, Sequence, TextIO
 
 from notes2tickets import __version__
-from notes2tickets.git.changes import HOOK_TYPES
 from notes2tickets.errors import (
     EXIT_BUG,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    INTERRUPTED_LINE,
     Notes2TicketsError,
 )
 from notes2tickets.redact import one_line
@@ -206,6 +206,8 @@ def _add_tracker(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    from notes2tickets.git.changes import HOOK_TYPES  # imports subprocess: only once main() runs
+
     parser.add_argument(
         "--type",
         dest="hook_type",
@@ -219,14 +221,14 @@ def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -
 def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = _build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        err.write(parser.format_usage() + f"notes2tickets: error: no command given; {HINT}\n")
-        return EXIT_USAGE
     secret: Optional[str] = os.environ.get("PAGURE_API_TOKEN")
     unraisable_hook = sys.unraisablehook
-    try:
+    try:  # building the parser is inside: a Ctrl-C that early is still one line, exit 130
+        parser = _build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            err.write(parser.format_usage() + f"notes2tickets: error: no command given; {HINT}\n")
+            return EXIT_USAGE
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
         err.write(f"error: {one_line(str(exc), secret)}\n")
@@ -252,7 +254,7 @@ def _say_interrupted(err: TextIO) -> None:
     # interrupted frames are freed, at the end of the except block or later by the
     # collector: main() restores the hook after collecting.
     sys.unraisablehook = _ignore_unraisable
-    err.write("interrupted: the item in flight (if any) is reconciled on the next run\n")
+    err.write(INTERRUPTED_LINE)
 
 
 def _from_interrupt(exc: BaseException) -> bool:
