@@ -1,7 +1,6 @@
 """Issue 14 against the real Pagure of the lab: agenda, close_done and annotate, end to end.
 
-Uses the integration suite's fixtures (``tests/integration/conftest.py``, issue 11); on a branch
-without them this module is skipped with that reason.
+Uses the integration suite's fixtures (``tests/integration/conftest.py``).
 """
 
 from __future__ import annotations
@@ -9,11 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
-import pytest
-
-conftest = pytest.importorskip("tests.integration.conftest", reason="needs the integration suite's lab fixtures (issue 11)")
-Cli = conftest.Cli
-pagure_issues = conftest.pagure_issues
+from tests.integration.conftest import Cli, pagure_issues
+from tests.integration.lab import Lab
 
 NOTES = """\
 # SIG meeting (2026-11-02)
@@ -26,7 +22,7 @@ NOTES = """\
 """
 
 
-def _filed(cli: Any) -> Dict[str, Dict[str, Any]]:
+def _filed(cli: Cli) -> Dict[str, Dict[str, Any]]:
     cli.write("notes.md", NOTES)
     cli.write(".notes2tickets.toml", "close_done = true\n")
     result = cli("sync", "notes.md")
@@ -38,7 +34,7 @@ def _ours(issue: Dict[str, Any]) -> List[str]:
     return [c["comment"] for c in issue["comments"] if f"<!-- notes2tickets:close:{issue['id']} -->" in c["comment"]]
 
 
-def test_agenda_paste_close_round_trip(cli: Any, lab: Any) -> None:
+def test_agenda_paste_close_round_trip(cli: Cli, lab: Lab) -> None:
     """agenda lists Pagure's status; pasted and ticked, sync closes that ticket as Fixed with one comment, once."""
     issues = _filed(cli)
     rebuild = issues["Rebuild the cloud images"]["id"]
@@ -61,7 +57,7 @@ def test_agenda_paste_close_round_trip(cli: Any, lab: Any) -> None:
     assert len(after) == 3  # nothing filed twice
 
 
-def test_annotate_against_lab_state(cli: Any, lab: Any) -> None:
+def test_annotate_against_lab_state(cli: Cli, lab: Lab) -> None:
     """annotate writes the ids Pagure gave, keeps the trailing spaces, and parse reports them tracked."""
     issues = _filed(cli)
     assert cli("annotate", "notes.md").code == 0
@@ -70,3 +66,16 @@ def test_annotate_against_lab_state(cli: Any, lab: Any) -> None:
     assert f"- [ ] @neal to rebuild the cloud images (#{rebuild})   \n" in text
     tracked = {i["title"]: i["tracked"] for i in cli.items("notes.md")}
     assert tracked == {title: issue["id"] for title, issue in issues.items()}
+
+
+def test_check_reports_close_done_acls(cli: Cli, lab: Lab) -> None:
+    """check asks Pagure for the two ACLs on issue 0 (refused as ENOISSUE, nothing changes) and reports them."""
+    cli.write("notes.md", NOTES)
+    cli.write(".notes2tickets.toml", "close_done = true\n")
+    mark = lab.mark()
+    result = cli("check", "notes.md")
+    assert result.code == 0, result.out
+    assert "ok       acls        the token has issue_change_status and issue_comment (for close_done)" in result.out
+    probes = [h for h in lab.hits_since(mark) if "/issue/0/" in h.path]
+    assert [(h.method, h.path.rsplit("/", 1)[-1], h.status) for h in probes] == [("POST", "status", 404), ("POST", "comment", 404)]
+    assert pagure_issues(lab) == []
