@@ -344,7 +344,7 @@ def test_open_creates_folder_and_current_schema(db_path: Path) -> None:
     """open creates missing folders and a DELETE-journal file at the current schema."""
     with StateStore.open(db_path):
         pass
-    assert _pragma(db_path, "user_version") == SCHEMA_VERSION == 2
+    assert _pragma(db_path, "user_version") == SCHEMA_VERSION == 2  # 2: the closes table (close_done)
     assert _pragma(db_path, "application_id") == state_module.APPLICATION_ID
     assert _pragma(db_path, "journal_mode") == "delete"
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["state.sqlite3", "state.sqlite3.lock"]
@@ -408,7 +408,7 @@ def test_v1_file_migrates_to_closes_table(db_path: Path) -> None:
         store.mark_closed(url=URL, project=PROJECT, issue_id=45)
         store.mark_closing(url=URL, project=PROJECT, issue_id=45, fingerprint="fp1", path="n.md", line=3)
         assert store.closes(URL, PROJECT) == {45: "closed"}  # a closed ticket never goes back to closing
-    assert _pragma(db_path, "user_version") == 2
+    assert _pragma(db_path, "user_version") == SCHEMA_VERSION
 
 
 def test_failing_migration_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
