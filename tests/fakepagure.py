@@ -10,7 +10,8 @@ private), duplicate tag -> EDBERROR, unknown assignee -> HTML 500 with nothing f
 exact milestone, NUL -> HTML 500 (PostgreSQL), 413 over ``max_body``, ids = max(issues, PRs) + 1, the
 create race (id computed before the insert; widen it with ``create_delay``), listing semantics
 (``Open`` case-sensitive, per_page 1..100, pagination, ``total_issues`` per page, ``since`` on
-last_updated), private issues hidden from anonymous callers.
+last_updated), private issues hidden from anonymous callers, ``issue/<id>/status`` and ``issue/<id>/comment``
+(their ACL or issue_update; closing adds the "Metadata Update" comment).
 
 Fault injection: ``set_faults(policy)`` where a policy maps (method, path) to a fault kind or None;
 see ``FAULT_KINDS``, ``RandomFaults`` and ``ScriptedFaults``. ``slow`` and ``created_then_*`` run the
@@ -405,6 +406,10 @@ class FakePagure:
     def _project_route(self, method: str, segments: List[str], query: Dict[str, List[str]], headers: Any,
                        body: bytes) -> _Reply:
         kind, issue_ref = "info", ""
+        if len(segments) >= 4 and segments[-3] == "issue" and segments[-1] in ("status", "comment"):
+            if method != "POST":
+                return _html(405, "<h1>Method Not Allowed</h1>")
+            return self._change("/".join(segments[:-3]), segments[-2], segments[-1], headers, body)
         if segments[-1] in ("new_issue", "issues", "tags"):
             kind, segments = segments[-1], segments[:-1]
         elif len(segments) >= 3 and segments[-2] == "issue":
@@ -511,6 +516,67 @@ class FakePagure:
             proj.tags.update(tags)
             self.save()
             return _json(200, {"issue": self._out(proj, issue), "message": "Issue created"})
+
+    # -- issue/<id>/status and issue/<id>/comment ---------------------------------------
+
+    def _change(self, name: str, ref: str, action: str, headers: Any, body: bytes) -> _Reply:
+        """Close/reopen or comment, with Pagure's ACL rule: the specific ACL or issue_update."""
+        acl = "issue_change_status" if action == "status" else "issue_comment"
+        state, spec = self._token(headers)
+        if state != "ok" or spec is None or not {acl, "issue_update"} & set(spec.acls):
+            errors = {"none": "Invalid token", "invalid": "Invalid token", "expired": "Expired token"}
+            return self._tok_error(errors.get(state, f"Missing ACLs: {acl}, issue_update"))
+        with self._lock:
+            proj = self._projects.get(name.lower())
+            if proj is None:
+                return _api_error(404, "ENOPROJECT")
+            if proj.tracker == "disabled":
+                return _api_error(404, "ETRACKERDISABLED")
+            if spec.project is not None and spec.project.lower() != name.lower():
+                return self._tok_error(None)
+            issue = proj.issues.get(int(ref)) if ref.isdigit() else None
+            if issue is None:
+                return _api_error(404, "ENOISSUE")
+        form = _parse_body(headers, body)
+        if isinstance(form, _Reply):
+            return form
+        with self._lock:
+            reply = self._set_status(proj, issue, form, spec.user) if action == "status" else \
+                self._comment(issue, str(form.get("comment") or ""), spec.user)
+            self.save()
+            return reply
+
+    def _set_status(self, proj: _Project, issue: Dict[str, Any], form: Dict[str, Any], user: str) -> _Reply:
+        status, close_status = str(form.get("status") or ""), str(form.get("close_status") or "")
+        if status not in ("Open", "Closed"):
+            return _api_error(400, "EINVALIDREQ", errors={"status": ["Not a valid choice."]})
+        if close_status and close_status not in proj.close_statuses:
+            return _api_error(400, "EINVALIDREQ", errors={"close_status": ["Not a valid choice."]})
+        messages = [f"Issue status updated to: {status} (was: {issue['status']})"]
+        now = _stamp(time.time())
+        issue.update(status=status, last_updated=now)
+        if status == "Closed":
+            issue.update(close_status=close_status or None, closed_at=now, closed_by=self._user_json(user))
+            if close_status:
+                messages.append(f"Issue close_status updated to: {close_status}")
+        else:
+            issue.update(close_status=None, closed_at=None, closed_by=None)
+        self._add_comment(issue, f"**Metadata Update from @{user}**:\n- " + "\n- ".join(messages), user)
+        return _json(200, {"message": messages})
+
+    def _comment(self, issue: Dict[str, Any], text: str, user: str) -> _Reply:
+        if not text.strip():
+            return _api_error(400, "EINVALIDREQ", errors={"comment": ["This field is required."]})
+        self._add_comment(issue, text, user)
+        issue["last_updated"] = _stamp(time.time())
+        return _json(200, {"avatar_url": "", "message": "Comment added", "user": user})
+
+    def _add_comment(self, issue: Dict[str, Any], text: str, user: str) -> None:
+        issue["comments"].append({
+            "comment": text, "date_created": _stamp(time.time()), "edited_on": None, "editor": None,
+            "id": len(issue["comments"]) + 1, "notification": False, "parent": None,
+            "reactions": {}, "user": self._user_json(user),
+        })
 
     def _find_user(self, value: str) -> Union[None, bool, str]:
         """None for empty, the username when known by name or e-mail, False when unknown."""

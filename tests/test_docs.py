@@ -11,7 +11,7 @@ from notes2tickets.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = ["parse", "sync", "check", "status", "state rebuild", "hook install", "hook uninstall", "hook run"]
+COMMANDS = ["parse", "sync", "check", "status", "state rebuild", "hook install", "hook uninstall", "hook run", "agenda", "annotate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

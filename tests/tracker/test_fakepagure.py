@@ -614,3 +614,52 @@ def test_client_create_429_resent_once(fake_pagure: FakePagure) -> None:
     fake_pagure.set_faults(["429"])
     assert client_for(fake_pagure).create_issue(title="T", content="C").id == 1
     assert fake_pagure.count("POST") == 2 and len(fake_pagure.issues()) == 1
+
+
+# -- issue/<id>/status and issue/<id>/comment (issue 14) --------------------------------
+
+
+def test_close_and_comment_end_to_end(fake_pagure: FakePagure) -> None:
+    """The client closes with "Fixed" and comments; the issue shows both, plus Pagure's metadata comment."""
+    fake_pagure.add_issue("Rotate the key", issue_id=4)
+    client = client_for(fake_pagure)
+    client.add_comment(4, "Done in notes.md:3")
+    client.close_issue(4, "Fixed")
+    issue = client.get_issue(4)
+    assert (issue.status, issue.close_status) == ("Closed", "Fixed")
+    assert issue.closed_at is not None
+    assert issue.comments[0] == "Done in notes.md:3"
+    assert issue.comments[1].startswith("**Metadata Update from @bot**")
+
+
+@pytest.mark.parametrize("action, form, acl", [
+    ("status", {"status": "Closed"}, "issue_change_status"),
+    ("comment", {"comment": "x"}, "issue_comment"),
+])
+def test_change_needs_its_acl_or_issue_update(action: str, form: Dict[str, str], acl: str) -> None:
+    """Without the endpoint's ACL (and without issue_update) Pagure answers 401 Missing ACLs; either ACL works."""
+    tokens = {"NOACL": TokenSpec("bot", DEFAULT_PROJECT, acls=("issue_create",)),
+              "ONE": TokenSpec("bot", DEFAULT_PROJECT, acls=(acl,)),
+              "UPD": TokenSpec("bot", DEFAULT_PROJECT, acls=("issue_update",))}
+    with FakePagure(tokens=tokens) as fake:
+        fake.add_issue("t", issue_id=1)
+        url = f"{fake.url}{PATH}/issue/1/{action}"
+        refused = requests.post(url, data=form, headers={"Authorization": "token NOACL"}, timeout=10)
+        assert refused.status_code == 401
+        assert refused.json()["errors"] == f"Missing ACLs: {acl}, issue_update"
+        for token in ("ONE", "UPD"):
+            assert requests.post(url, data=form, headers={"Authorization": f"token {token}"}, timeout=10).status_code == 200
+
+
+def test_change_bad_values(fake_pagure: FakePagure) -> None:
+    """Unknown status/close_status and an empty comment are 400 EINVALIDREQ; a missing issue is 404 ENOISSUE."""
+    fake_pagure.add_issue("t", issue_id=1)
+    base = f"{fake_pagure.url}{PATH}/issue"
+    cases = [("1/status", {"status": "Done"}, 400, "status"), ("1/status", {"status": "Closed", "close_status": "Nope"}, 400, "close_status"),
+             ("1/comment", {"comment": " "}, 400, "comment"), ("9/comment", {"comment": "x"}, 404, None)]
+    for path, form, status, field in cases:
+        resp = requests.post(f"{base}/{path}", data=form, headers=AUTH, timeout=10)
+        assert resp.status_code == status
+        if field:
+            assert field in resp.json()["errors"]
+    assert fake_pagure.issues()[0]["status"] == "Open"
