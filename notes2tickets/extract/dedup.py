@@ -70,8 +70,8 @@ def _identify(key: str, clusters: list[list[ActionItem]], index: int) -> ActionI
         contexts = [owners, section] if owners else [section]
         aliases = legacy + [qualified(key, c) for c in contexts]
         return _with(merged, base, aliases, None)
-    contexts = [_owners(c) for c in clusters]
-    told_by_owners = all(contexts) and len({frozenset(c) for c in contexts}) == len(contexts)
+    owner_sets = [frozenset(_owners(c)) for c in clusters]
+    told_by_owners = all(owner_sets) and len(set(owner_sets)) == len(owner_sets)
     context = owners if told_by_owners and owners else section
     return _with(merged, qualified(key, context), [], base)
 

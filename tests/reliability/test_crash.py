@@ -39,7 +39,7 @@ def test_kill_after_create_before_reply_adopts_instead_of_refiling(tmp_path: Pat
     killed, rerun, creates, counted = _killed_then_rerun(tmp_path, "created_no_reply", 4)
     assert killed.code == -9
     assert rerun.code == 0
-    assert rerun.out.strip() == "6 filed, 1 adopted, 0 failed; skipped: 3 filed"
+    assert rerun.out.strip() == "6 filed, 1 adopted, 0 failed; skipped: 3 known"
     assert creates == 10
     assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (10, 0, 0, 0)
 
@@ -49,6 +49,6 @@ def test_kill_while_create_in_flight_files_it_on_rerun(tmp_path: Path) -> None:
     killed, rerun, creates, counted = _killed_then_rerun(tmp_path, "post_lost", 4)
     assert killed.code == -9
     assert rerun.code == 0
-    assert rerun.out.strip() == "7 filed, 0 adopted, 0 failed; skipped: 3 filed"
+    assert rerun.out.strip() == "7 filed, 0 adopted, 0 failed; skipped: 3 known"
     assert creates == 11  # create requests received: the dropped one and its successor
     assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (10, 0, 0, 0)

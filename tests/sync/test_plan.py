@@ -37,7 +37,7 @@ def test_rules_in_order() -> None:
     remote = [_ref(40, "Package systemd 252", marker=adopted.fingerprint), _ref(41, "Build the KIWI image for Hyperscale")]
     plan = make_plan(items, known=known, remote=remote)
     assert _reasons(plan) == [
-        (SKIP, "done"), (SKIP, "tracked"), (SKIP, "filed"), (ADOPT, "remote"),
+        (SKIP, "done"), (SKIP, "tracked"), (SKIP, "known"), (ADOPT, "remote"),
         (NEW, "new"), (SKIP, "repeat"), (SKIP, "similar"), (NEW, "new"),
     ]
     details = [d.detail for d in plan.decisions]
@@ -45,7 +45,7 @@ def test_rules_in_order() -> None:
     assert details[2] == "filed earlier as #12 (https://pagure.example/p/issue/12)"
     assert details[5] == "same item as notes.md:5"
     assert details[6].startswith("possible duplicate of #41")
-    assert plan.summary() == "2 new, 6 skipped (1 done, 1 filed, 1 remote, 1 repeat, 1 similar, 1 tracked)"
+    assert plan.summary() == "2 new, 6 skipped (1 done, 1 known, 1 remote, 1 repeat, 1 similar, 1 tracked)"
 
 
 def test_include_done_and_force() -> None:

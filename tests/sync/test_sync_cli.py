@@ -114,7 +114,7 @@ def test_rerun_files_nothing_and_sends_no_request(env: SyncEnv) -> None:
     result = env.run("notes.md")
     assert result.code == 0
     assert env.fake.log == []
-    assert result.out == "0 filed, 0 adopted, 0 failed; skipped: 1 done, 4 filed, 1 tracked\n"
+    assert result.out == "0 filed, 0 adopted, 0 failed; skipped: 1 done, 4 known, 1 tracked\n"
     assert len(env.fake.issues()) == 4
 
 
@@ -159,11 +159,11 @@ def test_near_duplicate_open_issue_is_skipped_unless_force(env: SyncEnv) -> None
     assert env.fake.titles()[2:] == ["Update the kernel docs", "Test Btrfs compression", "Review the journald limits"]
     assert result.out == "3 filed, 0 adopted, 0 failed; skipped: 1 done, 1 similar, 1 tracked\n"
     dry = env.run("notes.md", "--dry-run").out
-    assert f"possible duplicate of #1 ({env.url}/{DEFAULT_PROJECT}/issue/1); --force files it" in dry
+    assert f"possible duplicate of #1 \"Rebuild the cloud image\" ({env.url}/{DEFAULT_PROJECT}/issue/1); --force files it" in dry
     forced = env.run("notes.md", "--force")
     assert forced.code == 0
     assert env.fake.titles()[5:] == ["Rebuild the cloud images"]
-    assert forced.out == "1 filed, 0 adopted, 0 failed; skipped: 1 done, 3 filed, 1 tracked\n"
+    assert forced.out == "1 filed, 0 adopted, 0 failed; skipped: 1 done, 3 known, 1 tracked\n"
 
 
 @IN_PROCESS
@@ -174,7 +174,7 @@ def test_done_item_filed_only_with_include_done(env: SyncEnv) -> None:
     result = env.run("notes.md", "--include-done")
     assert result.code == 0
     assert env.fake.titles()[4:] == ["Publish the container images"]
-    assert result.out == "1 filed, 0 adopted, 0 failed; skipped: 4 filed, 1 tracked\n"
+    assert result.out == "1 filed, 0 adopted, 0 failed; skipped: 4 known, 1 tracked\n"
 
 
 @IN_PROCESS
@@ -262,7 +262,7 @@ def test_url_with_trailing_slash_shares_state(env: SyncEnv) -> None:
     env.url = env.fake.url + "/"
     assert env.run("notes.md").code == 0
     env.fake.reset_log()
-    assert env.run("notes.md", "--dry-run").out.splitlines()[-2] == "0 new, 6 skipped (1 done, 4 filed, 1 tracked)"
+    assert env.run("notes.md", "--dry-run").out.splitlines()[-2] == "0 new, 6 skipped (1 done, 4 known, 1 tracked)"
     assert len(json.loads(env.run("--format", "json", command="status").out)["rows"]) == 4
     assert env.fake.log == []
 
