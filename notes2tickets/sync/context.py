@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Callable, NamedTuple, Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
@@ -25,12 +26,24 @@ class Run(NamedTuple):
 
 
 def parse_reported(files: Sequence[str], settings: Settings, err: TextIO) -> ParseResult:
+    """The items of ``files``, each named by its ``display_path``; warnings and errors written to ``err``."""
     result = parse_paths(files, options=settings.extract)
     for warning in result.warnings:
         err.write(f"warning: {warning}\n")
     for error in result.errors:
         err.write(f"error: {error}\n")
-    return result
+    root = settings.root.resolve()
+    shown = {path: display_path(path, root) for path in {i.path for i in result.items}}
+    return result._replace(items=[dataclasses.replace(i, path=shown[i.path]) for i in result.items])
+
+
+def display_path(path: str, root: Path) -> str:
+    """How tickets, previews and state name a notes file: relative to the repository root (``root``);
+    outside it, the path as given if relative, else the file name. Never an absolute local path."""
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return PurePath(path).as_posix() if not os.path.isabs(path) else PurePath(path).name
 
 
 def known_rows(store: StateStore, url: str, project: Optional[str]) -> dict[str, Known]:
@@ -40,14 +53,11 @@ def known_rows(store: StateStore, url: str, project: Optional[str]) -> dict[str,
 
 
 def relative_source(settings: Settings) -> Callable[[ActionItem], str]:
+    """The item's path for state and links; items from ``parse_reported`` already carry it."""
     root = settings.root.resolve()
 
     def source(item: ActionItem) -> str:
-        absolute = Path(item.path).resolve()
-        try:
-            return absolute.relative_to(root).as_posix()
-        except ValueError:
-            return str(absolute)
+        return display_path(item.path, root) if os.path.isabs(item.path) else item.path
 
     return source
 

@@ -104,8 +104,8 @@ def apply(
     info = target.client.project_info() if todo else None
     total = len(adopts) + len(todo)
     outcomes = [_adopt(d, target) for d in adopts]
-    for outcome in outcomes:
-        _report(len(outcomes), total, outcome, progress)
+    for index, outcome in enumerate(outcomes, 1):
+        _report(index, total, outcome, progress)
     from_back = told = False
     previous: Optional[Outcome] = None  # filed by the last step, not yet seen in a listing
     while todo:
