@@ -23,13 +23,13 @@ from notes2tickets.model import RemoteRef
 class _Title(NamedTuple):
     text: str
     words: frozenset[str]
-    numbers: frozenset[str]
+    numbers: tuple[str, ...]  # in order: "2.5.2" and "2.2.5" differ
 
 
 def _title(title: str) -> _Title:
     text = normalise_title(title)
-    words = frozenset(text.split())
-    return _Title(text, words, frozenset(w for w in words if any(c.isdigit() for c in w)))
+    words = text.split()
+    return _Title(text, frozenset(words), tuple(w for w in words if any(c.isdigit() for c in w)))
 
 
 def similar(a: _Title, b: _Title, threshold: float) -> Optional[float]:
