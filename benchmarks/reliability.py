@@ -3,7 +3,7 @@
 The trial logic lives in ``tests/reliability/`` (shared with the CI tests, which run fewer trials).
 ``--write-docs`` regenerates ``docs/reliability.md`` from this run's figures.
 
-    python benchmarks/reliability.py                    # crash 100, faults 20, concurrency 10, interrupt 40
+    python benchmarks/reliability.py                    # crash 100, crash-faults 20, faults 20, concurrency 10, interrupt 40
     python benchmarks/reliability.py --trials 20        # every trial-based suite 20 times
     python benchmarks/reliability.py --suite crash --suite faults
     python benchmarks/reliability.py --write-docs
@@ -24,20 +24,21 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.reliability.bad_input_cases import bad_input_suite  # noqa: E402
-from tests.reliability.crash_trials import crash_suite  # noqa: E402
+from tests.reliability.crash_trials import crash_fault_suite, crash_suite  # noqa: E402
 from tests.reliability.fault_trials import fault_suite  # noqa: E402
 from tests.reliability.harness import SuiteResult  # noqa: E402
 from tests.reliability.interrupt_trials import interrupt_suite  # noqa: E402
 from tests.reliability.race_trials import concurrency_suite  # noqa: E402
 from tests.reliability.secret_scan import secrets_suite  # noqa: E402
 
-DEFAULT_TRIALS = {"crash": 100, "faults": 20, "concurrency": 10, "interrupt": 40}
+DEFAULT_TRIALS = {"crash": 100, "crash-faults": 20, "faults": 20, "concurrency": 10, "interrupt": 40}
 READ_DELAYS = (0.0, 0.2)  # the concurrency race without and with a realistic listing latency
 DOCS = ROOT / "docs" / "reliability.md"
 
 Runner = Callable[[Path, Optional[int], int], SuiteResult]
 SUITES: Dict[str, Runner] = {
     "crash": lambda base, n, w: crash_suite(base, trials=n or DEFAULT_TRIALS["crash"], workers=w),
+    "crash-faults": lambda base, n, w: crash_fault_suite(base, trials=n or DEFAULT_TRIALS["crash-faults"], workers=w),
     "faults": lambda base, n, w: fault_suite(base, trials=n or DEFAULT_TRIALS["faults"], workers=w),
     "concurrency": lambda base, n, w: concurrency_suite(
         base, trials=n or DEFAULT_TRIALS["concurrency"], variant_trials=max(2, (n or DEFAULT_TRIALS["concurrency"]) // 2),

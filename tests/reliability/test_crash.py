@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.reliability.crash_trials import ITEMS, crash_suite
+from tests.reliability.crash_trials import FAULT_ITEMS, ITEMS, crash_fault_suite, crash_suite
 from tests.reliability.harness import Server, Trap, Workspace, expected_fingerprints, sync, tally
 
 CI_TRIALS = 20
@@ -21,6 +21,16 @@ def test_crash_suite(tmp_path: Path) -> None:
     assert figures["issues_per_trial"] == [ITEMS]
     assert figures["windows_hit"]["created_not_recorded"] >= CI_TRIALS // 4  # every created_no_reply trial lands there
     assert figures["windows_hit"]["pending_not_created"] >= CI_TRIALS // 4  # every post_lost trial lands there
+
+
+def test_crash_with_faults_on_look_alike_titles(tmp_path: Path) -> None:
+    """Random SIGKILLs while 10% of requests fail, titles differing only in a number: every item exactly once."""
+    result = crash_fault_suite(tmp_path, trials=4)
+    print(result.line())
+    figures = result.figures
+    assert result.failures == []
+    assert (figures["duplicates"], figures["lost"], figures["state_disagrees"]) == (0, 0, 0)
+    assert figures["issues_per_trial"] == [FAULT_ITEMS]
 
 
 def _killed_then_rerun(tmp_path: Path, window: str, at: int) -> tuple:
