@@ -134,7 +134,8 @@ def _decide(
         return Decision(item, SKIP, "done", "done in the notes (use --include-done to file it)")
     if tracked is not None:
         return Decision(item, SKIP, "tracked", f"already tracked as #{tracked}", tracked)
-    row = _first(ctx.known, item)
+    rows = [r for r in (ctx.known.get(fp) for fp in identities(item)) if r is not None]
+    row = next((r for r in rows if r.status == "filed"), rows[0] if rows else None)
     if row is not None and row.status == "filed":
         return Decision(item, SKIP, "known", f"filed earlier as #{row.issue_id} ({row.issue_url})", row.issue_id, row.issue_url)
     ref = _first(ctx.by_marker, item)

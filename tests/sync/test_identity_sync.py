@@ -83,3 +83,17 @@ def test_lost_state_adopts_a_repeated_item_once_with_real_counters(env: SyncEnv)
     again = env.run("notes.md", "copy.md")
     assert again.out == "0 filed, 4 adopted, 0 failed; skipped: 2 done, 4 repeat, 2 tracked\n"
     assert [line.split()[0] for line in again.err.splitlines() if line.startswith("[")] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+
+
+@IN_PROCESS
+def test_ticket_filed_by_0_1_0_under_the_old_fingerprint_is_adopted(env: SyncEnv) -> None:
+    """0.1.0 kept the nick in 'ACTION: dcavalca write …'; the new form of the item finds that ticket by its marker."""
+    from notes2tickets.extract import fingerprint
+    from notes2tickets.sync.body import marker
+
+    old = fingerprint("Dcavalca write the FOSDEM trip report")
+    env.fake.add_issue("Dcavalca write the FOSDEM trip report", content=f"From the notes\n\n{marker(old)}\n")
+    env.write("m2.md", FOSDEM_2)
+    assert env.run("m2.md").out == "0 filed, 1 adopted, 0 failed\n"
+    assert env.run("m2.md").out == "0 filed, 0 adopted, 0 failed; skipped: 1 known\n"
+    assert len(env.fake.issues()) == 1

@@ -178,3 +178,11 @@ def test_decisions_do_not_depend_on_what_an_earlier_run_filed() -> None:
         remote = [_ref(n, i.title, marker=i.fingerprint) for n, i in enumerate(items[:done], 1)]
         plan = make_plan(items, known={}, remote=remote)
         assert _reasons(plan) == [(ADOPT, "remote")] * done + [(NEW, "new")] * (20 - done)
+
+
+def test_a_filed_alias_wins_over_a_pending_primary() -> None:
+    """State holds a pending row under the new fingerprint and the 0.1.0 ticket under the old: known, not refiled."""
+    [item] = _file("## Action items\n- dcavalca: write the FOSDEM trip report\n")
+    old = fingerprint("Dcavalca write the FOSDEM trip report")
+    known = {item.fingerprint: Known("pending", None, None), old: Known("filed", 4, "u/4")}
+    assert [(d.reason, d.issue_id) for d in make_plan([item], known=known, remote=None).decisions] == [("known", 4)]
