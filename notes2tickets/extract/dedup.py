@@ -13,7 +13,7 @@ each maps back to its own ticket.
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from typing import Optional, Sequence
 
 from notes2tickets.model import ActionItem
 
@@ -76,7 +76,7 @@ def _identify(key: str, clusters: list[list[ActionItem]], index: int) -> ActionI
     return _with(merged, qualified(key, context), [], base)
 
 
-def _with(item: ActionItem, primary: str, aliases: list[str], base: "str | None") -> ActionItem:
+def _with(item: ActionItem, primary: str, aliases: list[str], base: Optional[str]) -> ActionItem:
     others = tuple(dict.fromkeys(a for a in aliases if a != primary))
     return dataclasses.replace(item, fingerprint=primary, aliases=others, base=base)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Mapping, NamedTuple, Optional, Sequence, TypeVar
 
-from notes2tickets.model import ActionItem, RemoteRef
+from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.sync.similar import SimilarIndex
 
 NEW, ADOPT, SKIP = "new", "adopt", "skip"
@@ -153,7 +153,7 @@ def _decide(
     if not ctx.force:
         similar = ctx.similar.most_similar(item.title)
         if similar is not None:
-            detail = f"possible duplicate of #{similar.id} \"{similar.title}\" ({similar.url}); --force files it"
+            detail = f"possible duplicate of #{similar.id} \"{clean_title(similar.title)}\" ({similar.url}); --force files it"
             return Decision(item, SKIP, "similar", detail, similar.id, similar.url)
     if row is not None:
         checked = "not on the tracker" if ctx.remote_checked else "the tracker is checked before filing"
@@ -161,7 +161,7 @@ def _decide(
     return Decision(item, NEW, "new", "new")
 
 
-def _first(table: Mapping[str, "_T"], item: ActionItem) -> Optional["_T"]:
+def _first(table: Mapping[str, _T], item: ActionItem) -> Optional[_T]:
     for fp in identities(item):
         found = table.get(fp)
         if found is not None:
@@ -183,5 +183,3 @@ def _ambiguous(item: ActionItem, ctx: _Context) -> Optional[Decision]:
     detail = (f"{item.path} holds this text more than once for different owners or sections, and {where} is one of "
               f"them: cannot tell which, so nothing is filed; cite the ticket on its line (e.g. \"(#N)\") or make the titles differ")
     return Decision(item, SKIP, "ambiguous", detail, issue)
-
-

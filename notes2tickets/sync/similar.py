@@ -51,7 +51,7 @@ def _upper_bound(a: _Title, b: _Title) -> float:
     return 2.0 * common / (len(a.text) + len(b.text))
 
 
-def similar(a: _Title, b: _Title, threshold: float, matcher: Optional[SequenceMatcher[str]] = None) -> Optional[float]:
+def _similar(a: _Title, b: _Title, threshold: float, matcher: Optional[SequenceMatcher[str]] = None) -> Optional[float]:
     """The ratio when ``b`` is similar to item ``a`` by the rule above, else None.
 
     ``matcher``, if given, already holds ``b.text`` as its second sequence (difflib caches what it learnt of it).
@@ -89,7 +89,7 @@ class SimilarIndex:
         item = _title(title)
         best: Optional[tuple[float, int]] = None
         for index in sorted(self._candidates(item)):
-            ratio = similar(item, self._titles[index], self._threshold, self._matcher(index))
+            ratio = _similar(item, self._titles[index], self._threshold, self._matcher(index))
             if ratio is not None and (best is None or ratio > best[0]):
                 best = (ratio, index)
         return self._refs[best[1]] if best is not None else None
@@ -115,7 +115,7 @@ def most_similar_naive(title: str, remote: Sequence[RemoteRef], threshold: float
     best: Optional[tuple[float, RemoteRef]] = None
     for ref in remote:
         if ref.open and not ref.fingerprint:
-            ratio = similar(item, _title(ref.title), threshold)
+            ratio = _similar(item, _title(ref.title), threshold)
             if ratio is not None and (best is None or ratio > best[0]):
                 best = (ratio, ref)
     return best[1] if best is not None else None
