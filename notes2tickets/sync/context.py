@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import os
 from pathlib import Path, PurePath
-from typing import Callable, NamedTuple, Optional, Sequence, TextIO
+from typing import Callable, NamedTuple, Optional, Sequence
 
 from notes2tickets.config import Settings
 from notes2tickets.extract import ParseResult, parse_paths
 from notes2tickets.model import ActionItem
 from notes2tickets.state.store import StateStore
+from notes2tickets.sync.output import Output
 from notes2tickets.sync.plan import Known
 
 NO_TOKEN = "set $PAGURE_API_TOKEN (a token of the project with the issue_create ACL)"
@@ -25,16 +26,25 @@ class Run(NamedTuple):
     state_path: Path
 
 
-def parse_reported(files: Sequence[str], settings: Settings, err: TextIO) -> ParseResult:
-    """The items of ``files``, each named by its ``display_path``; warnings and errors written to ``err``."""
-    result = parse_paths(files, options=settings.extract)
+def parse_reported(
+    files: Sequence[str], settings: Settings, output: Output, *, include_suggested: bool = False,
+    list_suggestions: bool = True,
+) -> ParseResult:
+    """The items (and suggestions) of ``files``, each named by its ``display_path``; warnings and errors reported."""
+    result = parse_paths(
+        files, options=settings.extract, include_suggested=include_suggested, list_suggestions=list_suggestions
+    )
     for warning in result.warnings:
-        err.write(f"warning: {warning}\n")
+        output.warn(warning)
+    output.empty_files(result.empty)
     for error in result.errors:
-        err.write(f"error: {error}\n")
+        output.error(str(error))
     root = settings.root.resolve()
-    shown = {path: display_path(path, root) for path in {i.path for i in result.items}}
-    return result._replace(items=[dataclasses.replace(i, path=shown[i.path]) for i in result.items])
+    shown = {path: display_path(path, root) for path in {i.path for i in (*result.items, *result.suggestions)}}
+    return result._replace(
+        items=[dataclasses.replace(i, path=shown[i.path]) for i in result.items],
+        suggestions=tuple(dataclasses.replace(i, path=shown[i.path]) for i in result.suggestions),
+    )
 
 
 def display_path(path: str, root: Path) -> str:

@@ -5,8 +5,8 @@ Rules, first match wins: done (unless include_done) > tracked > filed earlier
 (``known`` in state) > marker found on the tracker (adopt, once per issue) >
 repeated in this run > ambiguous (one of several different actions of a file
 with the same text, when an earlier ticket holds that text and nothing says
-which copy it is) > nearly the same title as an open hand-filed issue (unless
-force; see ``similar``) > new.
+which copy it is; unless force) > nearly the same title as an open hand-filed
+issue (unless force; see ``similar``) > new.
 
 Every rule depends on the notes, state and the tracker's markers only, never on
 the order in which an earlier run filed things, so an interrupted run changes
@@ -147,7 +147,7 @@ def _decide(
     first = _first(seen, item)
     if first is not None:
         return Decision(item, SKIP, "repeat", f"same item as {first.path}:{first.line}")
-    ambiguous = _ambiguous(item, ctx)
+    ambiguous = None if ctx.force else _ambiguous(item, ctx)
     if ambiguous is not None:
         return ambiguous
     if not ctx.force:
@@ -181,5 +181,5 @@ def _ambiguous(item: ActionItem, ctx: _Context) -> Optional[Decision]:
     else:
         return None
     detail = (f"{item.path} holds this text more than once for different owners or sections, and {where} is one of "
-              f"them: cannot tell which, so nothing is filed; cite the ticket on its line (e.g. \"(#N)\") or make the titles differ")
+              f"them: cannot tell which, so nothing is filed; cite the ticket on its line (e.g. \"(#N)\"), or --force files it")
     return Decision(item, SKIP, "ambiguous", detail, issue)

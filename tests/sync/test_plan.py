@@ -150,6 +150,8 @@ def test_copies_that_cannot_be_told_from_an_earlier_ticket_are_skipped_with_a_re
     plan = make_plan(items, known={base: Known("filed", 9, "u/9")}, remote=None)
     assert _reasons(plan) == [(SKIP, "ambiguous"), (SKIP, "ambiguous")]
     assert "#9 is one of them: cannot tell which" in plan.decisions[0].detail
+    forced = make_plan(items, known={base: Known("filed", 9, "u/9")}, remote=None, force=True)
+    assert _reasons(forced) == [(NEW, "new"), (NEW, "new")]
     cited = _file(TWO_OWNERS.replace("neal to follow up with upstream", "neal to follow up with upstream (#9)"))
     assert _reasons(make_plan(cited, known={base: Known("filed", 9, "u/9")}, remote=None)) == [(SKIP, "tracked"), (NEW, "new")]
 
