@@ -25,7 +25,6 @@ import datetime
 import json
 import math
 import random
-import re
 import socket
 import struct
 import sys
@@ -74,7 +73,9 @@ TOO_LARGE_PAGE = (
     "<p>The data value transmitted exceeds the capacity limit.</p>\n"
 )
 _COMMITTER_LEVELS = ("owner", "admin", "commit")
-_FAR_FUTURE = 32503680000.0  # year 3000: larger "timestamps" are absurd -> ETIMESTAMP
+# arrow (Pagure's date library) reads a timestamp past year 9999 as milliseconds, then as
+# microseconds; beyond that, and for inf/nan, it fails -> ETIMESTAMP.
+_MAX_TIMESTAMP = 253402300799.0
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ class _Project:
         self.name = name
         self.priorities = {"": "", **priorities}
         self.milestones = list(milestones)
+        self.inactive: set = set()  # inactive milestones are still accepted on new_issue
         self.access = {level: list(access.get(level, ())) for level in
                        ("owner", "admin", "commit", "collaborator", "ticket")}
         self.close_statuses = ["Duplicate", "Fixed", "Insufficient data", "Invalid"]
@@ -268,6 +270,10 @@ class FakePagure:
         proj.tracker = tracker
         with self._lock:
             self._projects[name.lower()] = proj
+
+    def deactivate_milestone(self, milestone: str, project: Optional[str] = None) -> None:
+        """Mark a milestone inactive (project info says so; new_issue still accepts it)."""
+        self._proj(project).inactive.add(milestone)
 
     def set_tracker(self, state: str, project: Optional[str] = None) -> None:
         """``on``, ``disabled`` or ``readonly``."""
@@ -494,7 +500,10 @@ class FakePagure:
         with self._lock:
             if new_id in proj.issues or new_id in proj.pr_ids:
                 return _api_error(400, "EDBERROR")
-            issue = self._issue_json(proj, new_id, title, content, author, self.clock())
+            created = self.clock()
+            issue = self._issue_json(proj, new_id, title, content, author, created)
+            # Pagure stamps last_updated a moment before date_created (0.7-4 ms on the lab).
+            issue["last_updated"] = _stamp(created - 0.001)
             issue.update(tags=sorted(tags), private=form.get("private", False), milestone=milestone or None,
                          priority=int(priority) if priority else None,
                          assignee=self._user_json(assignee) if assignee else None)
@@ -562,10 +571,10 @@ class FakePagure:
     def _project_json(self, proj: _Project) -> Dict[str, Any]:
         namespace, _, short = proj.name.rpartition("/")
         return {
-            "access_groups": {"admin": [], "commit": [], "ticket": []}, "access_users": proj.access,
+            "access_groups": {"admin": [], "collaborator": [], "commit": [], "ticket": []}, "access_users": proj.access,
             "close_status": proj.close_statuses, "custom_keys": [], "description": "", "fullname": proj.name,
             "full_url": f"{self._base()}/{proj.name}", "id": 1, "milestones": {
-                m: {"active": True, "date": None} for m in proj.milestones},
+                m: {"active": m not in proj.inactive, "date": None} for m in proj.milestones},
             "name": short, "namespace": namespace or None, "parent": None, "priorities": proj.priorities,
             "tags": sorted(proj.tags), "url_path": proj.name, "user": self._user_json(proj.access["owner"][0]
                                                                                       if proj.access["owner"] else "davide"),
@@ -587,7 +596,7 @@ class FakePagure:
 
     def _list(self, proj: _Project, query: Dict[str, List[str]], viewer: Optional[str]) -> _Reply:
         params = {key: values[0] for key, values in query.items()}
-        status = params.get("status", "Open")
+        status = params.get("status", "Open")  # the default; ``args`` echoes what was sent
         try:
             per_page, page = int(params.get("per_page", "20")), int(params.get("page", "1"))
         except ValueError:
@@ -608,9 +617,9 @@ class FakePagure:
         return _json(200, {
             "args": {"assignee": None, "author": None, "milestones": [], "no_stones": None,
                      "order": params.get("order"), "priority": None, "since": since[1] if since else None,
-                     "status": status, "tags": []},
+                     "status": params.get("status"), "tags": []},
             "issues": [self._out(proj, issue) for issue in shown],
-            "pagination": {"first": link(1), "last": link(max(pages, 1)), "next": link(page + 1) if page < pages
+            "pagination": {"first": link(1), "last": link(pages), "next": link(page + 1) if page < pages
                            else None, "prev": link(page - 1) if page > 1 else None, "page": page, "pages": pages,
                            "per_page": per_page},
             "total_issues": len(shown),
@@ -634,7 +643,7 @@ class FakePagure:
 
     def _search_users(self, query: Dict[str, List[str]]) -> _Reply:
         pattern = (query.get("pattern") or [""])[0].rstrip("*")
-        names = sorted(n for n in self.users if n.startswith(pattern))
+        names = sorted(n for n in self.users if n.lower().startswith(pattern.lower()))  # SQL ILIKE 'pattern%'
         mention = [{"username": n, "name": self.users[n]["fullname"], "image": ""} for n in names]
         return _json(200, {"users": names, "total_users": len(names), "mention": mention})
 
@@ -661,11 +670,18 @@ def _status_ok(issue: Dict[str, Any], status: str) -> bool:
 
 
 def _parse_since(value: Optional[str]) -> Union[None, _Reply, Tuple[float, Any]]:
+    """As Pagure 5.13: anything ``float()`` reads is a timestamp (seconds, or ms/us when huge), else YYYY-MM-DD."""
     if value is None:
         return None
-    if re.fullmatch(r"\d+(\.\d+)?", value):
+    try:
         stamp = float(value)
-        return (stamp, stamp) if stamp < _FAR_FUTURE else _api_error(400, "ETIMESTAMP")
+    except ValueError:
+        pass
+    else:
+        for scale in (1.0, 1e3, 1e6):
+            if math.isfinite(stamp) and -_MAX_TIMESTAMP < stamp <= _MAX_TIMESTAMP * scale:
+                return stamp / scale, stamp
+        return _api_error(400, "ETIMESTAMP")
     try:
         day = datetime.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc)
     except ValueError:

@@ -76,6 +76,7 @@ def test_create_success_shape(fake_pagure: FakePagure) -> None:
     assert (issue["priority"], issue["milestone"], issue["private"], issue["assignee"]) == (1, "2022-Q4", False, None)
     assert isinstance(issue["date_created"], str) and "." in issue["date_created"]
     assert abs(float(issue["last_updated"]) - time.time()) < 60
+    assert 0 < float(issue["date_created"]) - float(issue["last_updated"]) < 1  # as Pagure: stamped just before
     assert issue["full_url"] == f"{fake_pagure.url}/{DEFAULT_PROJECT}/issue/1"
     assert issue["user"]["name"] == "bot"
 
@@ -254,7 +255,8 @@ def test_list_status_semantics(fake_pagure: FakePagure, status: Optional[str], c
                                          ({"per_page": "x"}, "EINVALIDREQ"), ({"page": "0"}, "EINVALIDREQ"),
                                          ({"since": "2024-01-01T00:00:00"}, "EDATETIME"),
                                          ({"since": "yesterday"}, "EDATETIME"),
-                                         ({"since": "99999999999999"}, "ETIMESTAMP")])
+                                         ({"since": "0x10"}, "EDATETIME"),
+                                         ({"since": "1e20"}, "ETIMESTAMP"), ({"since": "inf"}, "ETIMESTAMP")])
 def test_list_parameter_errors(fake_pagure: FakePagure, params: Dict[str, str], code: str) -> None:
     """Bad per_page, page and since values give 400 with the documented code."""
     resp = get(fake_pagure, f"{PATH}/issues", **params)
@@ -279,9 +281,11 @@ def test_list_pagination(fake_pagure: FakePagure) -> None:
 
 
 def test_list_empty_has_zero_pages(fake_pagure: FakePagure) -> None:
-    """No issues: pages is 0 and next/prev are null."""
-    pagination = get(fake_pagure, f"{PATH}/issues", status="all").json()["pagination"]
+    """No issues: pages is 0, next/prev are null, the last link says page=0, args echo no status."""
+    body = get(fake_pagure, f"{PATH}/issues").json()
+    pagination = body["pagination"]
     assert (pagination["pages"], pagination["next"], pagination["prev"]) == (0, None, None)
+    assert pagination["last"].endswith("?page=0&per_page=20") and body["args"]["status"] is None
 
 
 def test_list_since_filters_last_updated(fake_pagure: FakePagure) -> None:
@@ -297,6 +301,9 @@ def test_list_since_filters_last_updated(fake_pagure: FakePagure) -> None:
     assert titles("1700000000.6") == ["new"]
     assert titles("2023-11-14") == ["new", "old, updated"]
     assert titles("2023-11-15") == []
+    assert titles("1700000000600") == ["new"]  # past year 9999 in seconds: read as milliseconds (arrow)
+    assert titles("1700000000600000") == ["new"]  # ... and then as microseconds
+    assert titles("+1.7e9") == ["new", "old, updated"]  # anything float() reads
     body = get(fake_pagure, f"{PATH}/issues", status="all", since="1700000000").json()
     assert body["args"]["since"] == 1700000000.0
 
@@ -345,6 +352,9 @@ def test_project_info_and_users(fake_pagure: FakePagure) -> None:
     assert get(fake_pagure, "/api/0/user/davide").json()["user"]["name"] == "davide"
     assert get(fake_pagure, "/api/0/user/nope").json() == {"error": "No such user found", "error_code": "ENOUSER"}
     assert get(fake_pagure, "/api/0/users", pattern="d").json()["users"] == ["davide"]
+    assert get(fake_pagure, "/api/0/users", pattern="DaV").json()["users"] == ["davide"]  # ILIKE: any case
+    fake_pagure.deactivate_milestone("2022-Q4")
+    assert get(fake_pagure, PATH).json()["milestones"] == {"2022-Q4": {"active": False, "date": None}}
     assert get(fake_pagure, "/api/0/no/such").json()["error_code"] == "ENOPROJECT"
 
 
