@@ -21,8 +21,12 @@ class ActionItem:
     """One action item found in a notes file.
 
     ``line`` is 1-based and exact. ``section`` is the heading path. ``tracked``
-    is the ticket id the item already cites. ``fingerprint`` depends on the
-    normalised title only (see ``extract.fingerprint``).
+    is the ticket id the item already cites. ``fingerprint`` is the item's
+    identity, the digest of its normalised action text (see
+    ``extract.fingerprint`` and ``extract.dedup``); ``aliases`` are other
+    fingerprints the same item may be known by (0.1.0's form, the form with
+    its owners or section); ``base`` is set on one of several different
+    actions of a file with the same text: the fingerprint they share.
     """
 
     title: str
@@ -41,9 +45,12 @@ class ActionItem:
     section: tuple[str, ...] = ()
     meeting: Meeting = field(default_factory=Meeting)
     suggested: bool = False  # an unmarked commitment ("X will ..."), filed only when asked for
+    aliases: tuple[str, ...] = ()
+    base: Optional[str] = None
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
+        del data["aliases"], data["base"]  # how identity is matched, not what the notes say
         for key in ("assignees", "tags", "section"):
             data[key] = list(data[key])
         return data

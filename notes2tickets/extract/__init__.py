@@ -70,7 +70,7 @@ def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPT
     if is_meetbot_text(text, path) and options.meetbot:
         scan = scan_meetbot(lines, options)
         meeting = make_meeting({}, scan.title, path)
-        return _build(scan.candidates, lambda raw: PlainText(raw, (), False), path, meeting, options)
+        return _build(scan.candidates, lambda raw: PlainText(raw, (), False), path, meeting, options, by_section=False)
     _check_nesting(text, path)
     front, span = split_front_matter(lines)
     # Front matter lines become blank so every later line keeps its number.
@@ -105,13 +105,15 @@ def _build(
     path: str,
     meeting: Meeting,
     options: ExtractOptions,
+    *,
+    by_section: bool = True,
 ) -> list[ActionItem]:
     items = []
     for candidate in candidates:
         item = build_item(candidate, to_plain(candidate.raw), path=path, meeting=meeting, options=options)
         if item is not None:
             items.append(item)
-    return merge_repeats(items)
+    return merge_repeats(items, by_section=by_section)  # meetbot repeats each action in other sections
 
 
 def extract_file(

@@ -1,10 +1,23 @@
-"""The stable identity of an action item: a digest of its normalised title."""
+"""The stable identity of an action item: a digest of its normalised action text.
+
+The action text is the title with everything that says who, when or where the
+item stands removed: owner phrases and metadata are taken out when the title is
+built (``items``/``metadata``); here a leading owner name that stayed in the
+title ("Dcavalca write the report", owner ``dcavalca``) is dropped too, so the
+identity does not depend on whether the title keeps the name. For an item whose
+title holds no owner name this is the 0.1.0 fingerprint, unchanged.
+
+When one file holds the same action text more than once for different owners
+or sections, each copy is qualified by that context (``qualified``); see
+``dedup``.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+from typing import Iterable
 
 # Anything that is not a letter or digit of any script separates words; this
 # drops punctuation, markup characters and emoji in one pass.
@@ -25,7 +38,39 @@ def normalise_title(title: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
+
+
 def fingerprint(title: str) -> str:
-    """Return 16 hex digits of the SHA-256 of the normalised title."""
-    digest = hashlib.sha256(normalise_title(title).encode("utf-8")).hexdigest()
-    return digest[:FINGERPRINT_LENGTH]
+    """Return 16 hex digits of the SHA-256 of the normalised title (the 0.1.0 fingerprint)."""
+    return _digest(normalise_title(title))
+
+
+def action_key(title: str, owners: Iterable[str] = ()) -> str:
+    """The normalised action text: the title without a leading owner name."""
+    key = normalise_title(title)
+    for name in sorted({normalise_title(n) for n in owners}, key=len, reverse=True):
+        if name and key.startswith(name + " "):
+            return key[len(name) + 1:]
+    return key
+
+
+def owners_context(owners: Iterable[str]) -> str:
+    return "owners:" + ",".join(sorted({normalise_title(n) for n in owners}))
+
+
+def section_context(section: Iterable[str]) -> str:
+    return "section:" + " > ".join(normalise_title(s) for s in section)
+
+
+def qualified(key: str, context: str) -> str:
+    """The fingerprint of one of several copies of ``key`` in a file, told apart by ``context``."""
+    return _digest(key + "\n" + context)
+
+
+def legacy_forms(title: str, key: str, owners: Iterable[str]) -> list[str]:
+    """Fingerprints 0.1.0 may have given this item: its title as is, or with the owner's name in front."""
+    forms = [fingerprint(title)]
+    forms.extend(_digest(f"{normalise_title(n)} {key}") for n in owners if normalise_title(n))
+    return forms

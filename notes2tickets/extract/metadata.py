@@ -44,6 +44,7 @@ _BARE_STATUS = re.compile(r"\b" + _STATUS + r"\b", re.IGNORECASE)
 _MAYBE_STATUS = re.compile(
     r"done|carr|still|ongoing|progress|wip|again|contin|repeat|pending|\u2705|\u2714|\u2611", re.IGNORECASE
 )
+_DUE_WORD = re.compile(r"\bdue\s", re.IGNORECASE)
 _SEPARATORS = " \t,;|-\u2013\u2014"
 
 
@@ -87,7 +88,7 @@ def parse_metadata(text: str, urls: tuple[str, ...] = ()) -> Metadata:
     if _MAYBE_STATUS.search(text):
         text, done = _strip_done(text)
         text = _STATUS_TAIL.sub("", _STATUS_LEAD.sub("", text))
-    if ":" in text:
+    if ":" in text or _DUE_WORD.search(text):  # "due 2026-11-20" has no colon
         text = _TOKENS.sub(lambda m: _take(m, found), text)
     private = private or found.get("private", [""])[-1].lower() in ("yes", "true")
     return Metadata(

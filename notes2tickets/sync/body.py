@@ -7,7 +7,9 @@ page, so it lets any machine find the ticket an item became.
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import PurePath
 from typing import Iterable, Optional, Sequence
 
 from notes2tickets.model import ActionItem, clean_title
@@ -75,6 +77,8 @@ def _provenance(item: ActionItem, link: Optional[str]) -> str:
     if path and path[0] == item.meeting.title:
         path = path[1:]  # the H1 is the meeting title, already named
     section = f", section *{' › '.join(path)}*" if path else ""
-    where = f"{item.path}:{item.line}"
+    # The sync names files relative to the repository (context.display_path); a public ticket never shows a local path.
+    shown = PurePath(item.path).name if os.path.isabs(item.path) else item.path
+    where = f"{shown}:{item.line}"
     target = f"[{where}]({link})" if link else f"`{where}`"
     return f"From **{meeting}**{when}{section}: {target}"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Callable, NamedTuple, Optional, Sequence
 
 from notes2tickets.config import Settings
@@ -29,6 +30,7 @@ def parse_reported(
     files: Sequence[str], settings: Settings, output: Output, *, include_suggested: bool = False,
     list_suggestions: bool = True,
 ) -> ParseResult:
+    """The items (and suggestions) of ``files``, each named by its ``display_path``; warnings and errors reported."""
     result = parse_paths(
         files, options=settings.extract, include_suggested=include_suggested, list_suggestions=list_suggestions
     )
@@ -37,7 +39,21 @@ def parse_reported(
     output.empty_files(result.empty)
     for error in result.errors:
         output.error(str(error))
-    return result
+    root = settings.root.resolve()
+    shown = {path: display_path(path, root) for path in {i.path for i in (*result.items, *result.suggestions)}}
+    return result._replace(
+        items=[dataclasses.replace(i, path=shown[i.path]) for i in result.items],
+        suggestions=tuple(dataclasses.replace(i, path=shown[i.path]) for i in result.suggestions),
+    )
+
+
+def display_path(path: str, root: Path) -> str:
+    """How tickets, previews and state name a notes file: relative to the repository root (``root``);
+    outside it, the path as given if relative, else the file name. Never an absolute local path."""
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return PurePath(path).as_posix() if not os.path.isabs(path) else PurePath(path).name
 
 
 def known_rows(store: StateStore, url: str, project: Optional[str]) -> dict[str, Known]:
@@ -47,14 +63,11 @@ def known_rows(store: StateStore, url: str, project: Optional[str]) -> dict[str,
 
 
 def relative_source(settings: Settings) -> Callable[[ActionItem], str]:
+    """The item's path for state and links; items from ``parse_reported`` already carry it."""
     root = settings.root.resolve()
 
     def source(item: ActionItem) -> str:
-        absolute = Path(item.path).resolve()
-        try:
-            return absolute.relative_to(root).as_posix()
-        except ValueError:
-            return str(absolute)
+        return display_path(item.path, root) if os.path.isabs(item.path) else item.path
 
     return source
 

@@ -20,7 +20,7 @@ from collections import deque
 from typing import Callable, NamedTuple, Optional, Sequence
 
 from notes2tickets.errors import FatalTrackerError, TrackerError
-from notes2tickets.model import ActionItem, clean_title
+from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.state.store import StateStore
 from notes2tickets.sync.body import render_body
 from notes2tickets.sync.mirror import Mirror
@@ -104,8 +104,8 @@ def apply(
     info = target.client.project_info() if todo else None
     total = len(adopts) + len(todo)
     outcomes = [_adopt(d, target) for d in adopts]
-    for outcome in outcomes:
-        _report(len(outcomes), total, outcome, progress)
+    for index, outcome in enumerate(outcomes, 1):
+        _report(index, total, outcome, progress)
     from_back = told = False
     previous: Optional[Outcome] = None  # filed by the last step, not yet seen in a listing
     while todo:
@@ -187,7 +187,7 @@ def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> 
         )
         # The pending row is committed before the POST; the tracker has been looked at since the last
         # POST (in apply, or by this find), so an item filed meanwhile elsewhere is adopted instead.
-        existing = target.mirror.find(item.fingerprint)
+        existing = target.mirror.find(item.fingerprint) or _by_alias(target.mirror, item)
         if existing is not None:  # filed since the plan was made: another sync is at work
             return _adopt(Decision(item, ADOPT, "remote", "", existing.id, existing.url), target)._replace(contended=True)
         return _create(item, prepared, target)
@@ -196,6 +196,11 @@ def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> 
     except TrackerError as exc:
         target.store.mark_failed(url=url, project=project, fingerprint=fingerprint, error=str(exc))
         return Outcome(item, "failed", None, None, str(exc))
+
+
+def _by_alias(mirror: Mirror, item: ActionItem) -> Optional[RemoteRef]:
+    """An issue filed under an older form of the item's fingerprint (0.1.0's), from the look just made."""
+    return next((r for r in map(mirror.by_fingerprint, item.aliases) if r is not None), None)
 
 
 def _create(item: ActionItem, prepared: Prepared, target: Target) -> Outcome:

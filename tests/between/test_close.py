@@ -44,7 +44,7 @@ def test_dry_run_shows_close_and_changes_nothing(env: SyncEnv) -> None:
     assert result.code == 0, result.err
     row = next(line for line in result.out.splitlines() if line.startswith("close"))
     assert "later.md:5" in row and f"done in the notes: close #{docs}" in row
-    assert "0 new, 1 to close, 1 skipped (1 filed)" in result.out
+    assert "0 new, 1 to close, 1 skipped (1 known)" in result.out
     assert all(r.method == "GET" for r in env.fake.log)
     assert _issue(env, docs)["status"] == "Open"
 

@@ -242,10 +242,19 @@ def test_custom_section_headings() -> None:
 
 
 def test_repeated_action_is_one_item() -> None:
-    """The same action twice in one file is one item at its first line, owners merged."""
-    text = "ACTION: neal to fix kiwi\n\n## Action items\n- davide to fix KIWI.\n"
+    """The same action twice in one file with compatible owners is one item at its first line, owners merged."""
+    text = "ACTION: neal to fix kiwi\n\n## Action items\n- neal and davide to fix KIWI.\n- fix kiwi\n"
     found = extract_text(text, path="n.md")
     assert [(i.line, i.title, i.assignees) for i in found] == [(1, "Fix kiwi", ("neal", "davide"))]
+
+
+def test_same_words_for_different_owners_are_two_items() -> None:
+    """The same words with different owners are two actions, each with its own fingerprint."""
+    text = "ACTION: neal to fix kiwi\n\n## Action items\n- davide to fix KIWI.\n"
+    found = extract_text(text, path="n.md")
+    assert [(i.line, i.assignees) for i in found] == [(1, ("neal",)), (4, ("davide",))]
+    assert found[0].fingerprint != found[1].fingerprint
+    assert found[0].base == found[1].base is not None
 
 
 def test_paragraph_lines_after_pseudo_heading() -> None:

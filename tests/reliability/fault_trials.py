@@ -3,7 +3,7 @@
 Kinds (drawn evenly): 500, 502, 503 and 429 (both with ``Retry-After``), connection reset, a reply
 slower than the client's timeout (the work is done first), and "created, then 500" / "created, then
 reset" (the issue exists although the client sees a failure). The client timeout is set small in
-``.notes2tickets.toml`` so slow replies cost little.
+``.notes2tickets.toml`` so slow replies cost little. The items' titles differ only in a number.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class FaultTrial(NamedTuple):
 
 def fault_trial(folder: Path, seed: int, *, rate: float = RATE) -> FaultTrial:
     started = time.monotonic()
-    ws = Workspace.create(folder / "ws", items=ITEMS, seed=seed, config={"timeout": CLIENT_TIMEOUT})
+    ws = Workspace.create(folder / "ws", items=ITEMS, seed=seed, config={"timeout": CLIENT_TIMEOUT}, look_alike=True)
     fingerprints = expected_fingerprints(ws)
     runs: List[CliRun] = []
     with Server(slow_delay=SLOW_DELAY, retry_after=RETRY_AFTER) as server:

@@ -48,15 +48,19 @@ _OWNERS = ("davide", "neal", "anita", "")
 # -- notes and workspaces ------------------------------------------------------------------
 
 
-def notes_text(count: int, *, seed: int) -> str:
-    """A meeting with ``count`` open task-list items whose titles are far apart (no "similar" skips)."""
+def notes_text(count: int, *, seed: int, look_alike: bool = False) -> str:
+    """A meeting with ``count`` open task-list items whose titles are far apart (no "similar" skips), or,
+    ``look_alike``, differ only in a number ("Task number 1 ...", "Task number 10 ...")."""
     rng = random.Random(seed)
     lines = ["# Reliability meeting 2024-05-01", "", "## Action items", ""]
     for index in range(count):
         words = " ".join(rng.sample(_WORDS, 5))
         owner = _OWNERS[index % len(_OWNERS)]
         suffix = f" (@{owner})" if owner else ""
-        lines.append(f"- [ ] {rng.choice(_VERBS).title()} {words} r{seed}x{index}{suffix}")
+        if look_alike:
+            lines.append(f"- [ ] Task number {index + 1} about subsystem r{seed}{suffix}")
+        else:
+            lines.append(f"- [ ] {rng.choice(_VERBS).title()} {words} r{seed}x{index}{suffix}")
     return "\n".join(lines) + "\n"
 
 
@@ -70,10 +74,12 @@ class Workspace:
     home: Path
 
     @classmethod
-    def create(cls, root: Path, *, items: int, seed: int, config: Optional[Mapping[str, Any]] = None) -> Workspace:
+    def create(
+        cls, root: Path, *, items: int, seed: int, config: Optional[Mapping[str, Any]] = None, look_alike: bool = False
+    ) -> Workspace:
         root.mkdir(parents=True, exist_ok=True)
         notes = root / "meeting.md"
-        notes.write_text(notes_text(items, seed=seed), encoding="utf-8")
+        notes.write_text(notes_text(items, seed=seed, look_alike=look_alike), encoding="utf-8")
         home = root / "home"
         home.mkdir(exist_ok=True)
         ws = cls(root=root, notes=notes, state=root / "state" / "state.sqlite3", home=home)

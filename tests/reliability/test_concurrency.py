@@ -25,7 +25,7 @@ def test_same_state_at_once_second_run_waits(tmp_path: Path) -> None:
     assert pair.codes == [0, 0]
     assert (pair.tally.issues, pair.tally.duplicates, pair.tally.lost, pair.tally.state_wrong) == (ITEMS, 0, 0, 0)
     assert pair.creates == ITEMS
-    assert sorted(r.out.strip() for r in pair.runs) == ["0 filed, 0 adopted, 0 failed; skipped: 50 filed",
+    assert sorted(r.out.strip() for r in pair.runs) == ["0 filed, 0 adopted, 0 failed; skipped: 50 known",
                                                          "50 filed, 0 adopted, 0 failed"]
 
 

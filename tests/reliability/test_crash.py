@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.reliability.crash_trials import ITEMS, crash_suite
+from tests.reliability.crash_trials import FAULT_ITEMS, ITEMS, crash_fault_suite, crash_suite
 from tests.reliability.harness import Server, Trap, Workspace, expected_fingerprints, sync, tally
 
 CI_TRIALS = 20
@@ -23,6 +23,16 @@ def test_crash_suite(tmp_path: Path) -> None:
     assert figures["windows_hit"]["pending_not_created"] >= CI_TRIALS // 4  # every post_lost trial lands there
 
 
+def test_crash_with_faults_on_look_alike_titles(tmp_path: Path) -> None:
+    """Random SIGKILLs while 10% of requests fail, titles differing only in a number: every item exactly once."""
+    result = crash_fault_suite(tmp_path, trials=4)
+    print(result.line())
+    figures = result.figures
+    assert result.failures == []
+    assert (figures["duplicates"], figures["lost"], figures["state_disagrees"]) == (0, 0, 0)
+    assert figures["issues_per_trial"] == [FAULT_ITEMS]
+
+
 def _killed_then_rerun(tmp_path: Path, window: str, at: int) -> tuple:
     ws = Workspace.create(tmp_path / "ws", items=10, seed=4)
     with Server() as server:
@@ -39,7 +49,7 @@ def test_kill_after_create_before_reply_adopts_instead_of_refiling(tmp_path: Pat
     killed, rerun, creates, counted = _killed_then_rerun(tmp_path, "created_no_reply", 4)
     assert killed.code == -9
     assert rerun.code == 0
-    assert rerun.out.strip() == "6 filed, 1 adopted, 0 failed; skipped: 3 filed"
+    assert rerun.out.strip() == "6 filed, 1 adopted, 0 failed; skipped: 3 known"
     assert creates == 10
     assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (10, 0, 0, 0)
 
@@ -49,6 +59,6 @@ def test_kill_while_create_in_flight_files_it_on_rerun(tmp_path: Path) -> None:
     killed, rerun, creates, counted = _killed_then_rerun(tmp_path, "post_lost", 4)
     assert killed.code == -9
     assert rerun.code == 0
-    assert rerun.out.strip() == "7 filed, 0 adopted, 0 failed; skipped: 3 filed"
+    assert rerun.out.strip() == "7 filed, 0 adopted, 0 failed; skipped: 3 known"
     assert creates == 11  # create requests received: the dropped one and its successor
     assert (counted.issues, counted.duplicates, counted.lost, counted.state_wrong) == (10, 0, 0, 0)

@@ -118,7 +118,7 @@ def test_rerun_files_nothing_and_sends_no_request(env: SyncEnv) -> None:
     result = env.run("notes.md")
     assert result.code == 0
     assert env.fake.log == []
-    assert result.out == "0 filed, 0 adopted, 0 failed; skipped: 1 done, 4 filed, 1 tracked\n"
+    assert result.out == "0 filed, 0 adopted, 0 failed; skipped: 1 done, 4 known, 1 tracked\n"
     assert len(env.fake.issues()) == 4
 
 
@@ -169,11 +169,11 @@ def test_near_duplicate_open_issue_is_skipped_unless_force(env: SyncEnv) -> None
     similar = [i for i in json.loads(env.run("notes.md", "--format", "json").out)["items"] if i["reason"] == "similar"]
     assert [(i["decision"], i["issue"]["id"]) for i in similar] == [("skipped", 1)]
     dry = env.run("notes.md", "--dry-run", "--color", "never").out
-    assert f"possible duplicate of #1 ({env.url}/{DEFAULT_PROJECT}/issue/1); --force files it" in dry
+    assert f"possible duplicate of #1 \"Rebuild the cloud image\" ({env.url}/{DEFAULT_PROJECT}/issue/1); --force files it" in dry
     forced = env.run("notes.md", "--force")
     assert forced.code == 0
     assert env.fake.titles()[5:] == ["Rebuild the cloud images"]
-    assert forced.out == "1 filed, 0 adopted, 0 failed; skipped: 1 done, 3 filed, 1 tracked\n"
+    assert forced.out == "1 filed, 0 adopted, 0 failed; skipped: 1 done, 3 known, 1 tracked\n"
 
 
 @IN_PROCESS
@@ -184,7 +184,7 @@ def test_done_item_filed_only_with_include_done(env: SyncEnv) -> None:
     result = env.run("notes.md", "--include-done")
     assert result.code == 0
     assert env.fake.titles()[4:] == ["Publish the container images"]
-    assert result.out == "1 filed, 0 adopted, 0 failed; skipped: 4 filed, 1 tracked\n"
+    assert result.out == "1 filed, 0 adopted, 0 failed; skipped: 4 known, 1 tracked\n"
 
 
 @IN_PROCESS
@@ -288,7 +288,7 @@ def test_url_with_trailing_slash_shares_state(env: SyncEnv) -> None:
     env.url = env.fake.url + "/"
     assert env.run("notes.md").code == 0
     env.fake.reset_log()
-    assert env.run("notes.md", "--dry-run").out.splitlines()[-2] == "0 new, 6 skipped (1 done, 4 filed, 1 tracked)"
+    assert env.run("notes.md", "--dry-run").out.splitlines()[-2] == "0 new, 6 skipped (1 done, 4 known, 1 tracked)"
     assert len(json.loads(env.run("--format", "json", command="status").out)["rows"]) == 4
     assert env.fake.log == []
 

@@ -126,7 +126,7 @@ def test_item_error_fails_that_item_only_then_files_it_next_run(env: SyncEnv) ->
     assert second.code == 0
     assert env.fake.creates() == 1
     assert env.fake.titles() == [*NEW_TITLES, "Write the long design doc"]
-    assert second.out == "1 filed, 0 adopted, 0 failed; skipped: 1 done, 4 filed, 1 tracked\n"
+    assert second.out == "1 filed, 0 adopted, 0 failed; skipped: 1 done, 4 known, 1 tracked\n"
     assert not (env.root / "state.db.pending").exists()
 
 

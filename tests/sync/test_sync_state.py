@@ -25,7 +25,7 @@ def test_rebuild_from_markers_restores_dedup(env: SyncEnv) -> None:
     ]
     env.fake.reset_log()
     again = env.run("notes.md")
-    assert again.out == "0 filed, 0 adopted, 0 failed; skipped: 1 done, 4 filed, 1 tracked\n"
+    assert again.out == "0 filed, 0 adopted, 0 failed; skipped: 1 done, 4 known, 1 tracked\n"
     assert env.fake.log == []
 
 
