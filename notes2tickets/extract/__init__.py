@@ -19,9 +19,11 @@ from .items import Candidate, build_item
 from .markdown import scan_markdown
 from .meeting import make_meeting, split_front_matter
 from .meetbot import looks_like_meetbot, scan_meetbot
+from .participants import add_people, find_participants
 from .plain import PlainText
 from .positions import split_lines
 from .reader import NOTE_SUFFIXES, find_notes, read_note
+from .rst import is_rst, rst_to_markdown
 
 __all__ = [
     "ParseResult",
@@ -61,20 +63,23 @@ def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPT
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = split_lines(text)
-    if is_meetbot_text(text, path) and options.meetbot:
+    rst = is_rst(text, path)
+    if not rst and is_meetbot_text(text, path) and options.meetbot:
         scan = scan_meetbot(lines, options)
         meeting = make_meeting({}, scan.title, path)
-        return _build(scan.candidates, lambda raw: PlainText(raw, (), False), path, meeting, options)
+        return _build(scan.candidates, lambda raw: PlainText(raw, (), False), path, meeting, options, text)
     _check_nesting(text, path)
     front, span = split_front_matter(lines)
     # Front matter lines become blank so every later line keeps its number.
     body = [""] * span + lines[span:]
+    if rst:
+        body = rst_to_markdown(body)
     try:
         markdown = scan_markdown(body, options)
     except RecursionError:
         raise InputError(f"{path}: nesting is too deep to parse; flatten the nested lists or quotes") from None
     meeting = make_meeting(front, markdown.h1, path)
-    return _build(markdown.candidates, markdown.to_plain, path, meeting, options)
+    return _build(markdown.candidates, markdown.to_plain, path, meeting, options, text)
 
 
 def _check_nesting(text: str, path: str) -> None:
@@ -99,10 +104,14 @@ def _build(
     path: str,
     meeting: Meeting,
     options: ExtractOptions,
+    text: str,
 ) -> list[ActionItem]:
+    people = find_participants(text)
+    people = add_people(people, tuple(name for candidate in candidates for name in candidate.owners))
     items = []
     for candidate in candidates:
-        item = build_item(candidate, to_plain(candidate.raw), path=path, meeting=meeting, options=options)
+        plain = to_plain(candidate.raw)
+        item = build_item(candidate, plain, path=path, meeting=meeting, options=options, participants=people)
         if item is not None:
             items.append(item)
     return merge_repeats(items)

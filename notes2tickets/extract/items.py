@@ -36,6 +36,7 @@ def build_item(
     path: str,
     meeting: Meeting,
     options: ExtractOptions,
+    participants: frozenset[str] = frozenset(),
 ) -> ActionItem | None:
     """Interpret the text of one candidate; None when nothing is left of it."""
     if plain.struck and not plain.text.strip(" \t:-"):
@@ -44,7 +45,7 @@ def build_item(
     text = strip_attribution(text)
     rest, tokens = _token_bullets(candidate.description)
     meta = parse_metadata(text + tokens, plain.urls)
-    owners = split_owners(meta.text, candidate.raw)
+    owners = split_owners(meta.text, candidate.raw, participants)
     title = _clean_title(owners.text)
     key = normalise_title(title)
     if key in NOT_ITEMS or is_review_entry(title):

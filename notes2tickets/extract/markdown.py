@@ -131,7 +131,7 @@ class _Walker:
     def _paragraph(self, text: str) -> None:
         line = self.loc.text_block(text)
         rows = text.strip().split("\n")
-        label = self._pseudo_heading(rows[0])
+        label = self._pseudo_heading(rows[0], alone=len(rows) == 1)
         if label is None:
             self.pseudo = None
             if not self._table(rows, line, in_section=self._section_context().action):
@@ -156,11 +156,11 @@ class _Walker:
             self._add(row.raw, line + row.offset, [], context, done=row.done, description=row.notes)
         return True
 
-    def _pseudo_heading(self, row: str) -> Optional[str]:
-        """The heading text of a line like ``**Action items:**``, else None."""
+    def _pseudo_heading(self, row: str, *, alone: bool = False) -> Optional[str]:
+        """The heading text of a line like ``**Action items:**`` (or a plain ``Action items`` paragraph), else None."""
         bare = row.strip()
         core = bare.strip("*_ \t")
-        framed = core != bare.strip(" \t") or core.endswith(":")
+        framed = core != bare.strip(" \t") or core.endswith(":") or alone
         core = core.rstrip(":*_ \t")
         if not framed or not core or not is_exact_action_heading(core, self.options.section_headings):
             return None

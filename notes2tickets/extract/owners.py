@@ -13,7 +13,16 @@ _NAMES = _NAME + r"(?:" + _JOIN + _NAME + r")*"
 _VERBS = r"(?:to|will|should|shall|must|needs? to|is going to|are going to|is to|are to)"
 # A capitalised single word before "to" must be followed by a lower-case verb
 # ("Davide to update" is an owner, "Upgrade to 252" is not).
-_MEETBOT = re.compile(r"(?P<names>" + _NAMES + r")\s+(?P<verb>" + _VERBS + r")\s+(?=\S)")
+# "thunderbirdtr (Onuralp Sezer) will …": a real name in brackets after the nick.
+_REAL_NAME = r"(?:\s+\([A-Z][^()\n]{0,40}\))?"
+_MEETBOT = re.compile(
+    r"(?P<names>" + _NAME + _REAL_NAME + r"(?:" + _JOIN + _NAME + _REAL_NAME + r")*)\s+(?P<verb>" + _VERBS + r")\s+(?=\S)"
+)
+_REAL_NAMES = re.compile(r"\s+\([^()]*\)")
+# "FranciscoD update the docs": participants' nicks, then a lower-case verb (meetbot's ACTION lines).
+_BARE_LEAD = re.compile(r"(?P<names>" + _NICK + r"(?:" + _JOIN + _NICK + r")*)\s+(?=[a-z])")
+# "**FranciscoD** open a ticket", "**sebp SSlater** : catch …": bold nicks, then the task.
+_BOLD_NICKS = re.compile(r"\s*(?:\*\*|__)(?P<names>[\w.|@-]+(?:[ ,&]+(?:and )?[\w.|@-]+)*)(?:\*\*|__)\s*:?\s+(?=[a-z])")
 _LEADING_LABEL = re.compile(r"(?P<names>" + _NAMES + r")\s*:\s+(?=\S)")
 _BOLD_LABEL = re.compile(r"\s*(?:\*\*|__)(?P<name>[^*_\n:]{1,40}?)(?::(?:\*\*|__)|(?:\*\*|__)\s*:)")
 _BRACKETED = re.compile(r"\[(?P<names>" + _NAMES + r")\]\s*")
@@ -45,8 +54,13 @@ _NOT_NAMES = frozenset(
     port backport upgrade downgrade move push post send submit apply return get listen come convert change
     rename copy forward point redirect default compare contribute propose bring pin bump set map migrate
     limit close open reopen revert switch turn hand pass due according related prior similar back up down
+    ci qa pr prs api ui ux rc os doc docs faq rfc sig cve irc ml
     """.split()
 )
+
+
+# Upper-case initials ("JF to", "SA") are people; longer capitals ("KIWI") are acronyms.
+_INITIALS = 3
 
 
 class Owners(NamedTuple):
@@ -56,10 +70,11 @@ class Owners(NamedTuple):
     names: tuple[str, ...]
 
 
-def split_owners(text: str, raw: str = "") -> Owners:
-    """Find owners in a plain-text title; ``raw`` is its Markdown (for ``**Name**:``)."""
+def split_owners(text: str, raw: str = "", participants: frozenset[str] = frozenset()) -> Owners:
+    """Find owners in a plain-text title; ``raw`` is its Markdown (for ``**Name**:``); ``participants``
+    are the lower-cased nicks of the meeting (``nick verb …`` names an owner only for them)."""
     names: list[str] = []
-    text = _take_lead(text, raw, names)
+    text = _take_lead(text, raw, names, participants)
     if text.rstrip(" .").endswith((")", "]")) or "@" in text or _ARROWED.search(text):
         text = _take_trailing(text, names)
     if "@" in text:
@@ -74,13 +89,11 @@ def split_owner_cell(cell: str) -> tuple[str, ...]:
     return tuple(n for n in names if _plausible([n], allow_words=True) and n.strip("?-").strip())
 
 
-def _take_lead(text: str, raw: str, names: list[str]) -> str:
-    bold = _BOLD_LABEL.match(raw) if raw[:3].lstrip()[:1] in ("*", "_") else None
-    if bold and _plausible([bold.group("name").strip()], allow_words=True):
-        label = re.match(r"\s*" + re.escape(bold.group("name").strip()) + r"\s*:\s*", text)
-        if label:
-            names.append(bold.group("name").strip())
-            text = text[label.end():]
+def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[str]) -> str:
+    if raw[:3].lstrip()[:1] in ("*", "_"):
+        taken = _take_bold(text, raw, names)
+        if taken is not None:
+            return taken
     for pattern in (_BRACKETED, _MEETBOT, _LEADING_LABEL, _MENTIONS_LEAD, _LEADING_DASH):
         match = pattern.match(text)
         if match and pattern is _MEETBOT and not _verb_follows(match, text):
@@ -88,11 +101,49 @@ def _take_lead(text: str, raw: str, names: list[str]) -> str:
         if match and pattern is _LEADING_DASH and not all(n[:1] == "@" or n[:1].isupper() for n in _split(match.group("names"))):
             continue
         if match:
-            found = _split(match.group("names"))
+            found = _split(_REAL_NAMES.sub("", match.group("names")))
             if _plausible(found, allow_words=pattern is not _MEETBOT):
                 names.extend(found)
                 return _capitalise(text[match.end():])
-    return text
+    return _take_participants(text, names, participants) if participants else text
+
+
+def _take_bold(text: str, raw: str, names: list[str]) -> str | None:
+    """``**Name**: task`` or ``**nick** task`` / ``**a b c** : task``; None when the bold is no owner."""
+    bold = _BOLD_LABEL.match(raw)
+    if bold and _plausible([bold.group("name").strip()], allow_words=True):
+        label = re.match(r"\s*" + re.escape(bold.group("name").strip()) + r"\s*:\s*", text)
+        if label:
+            names.extend(_bold_names(bold.group("name").strip()))
+            return text[label.end():]
+    nicks = _BOLD_NICKS.match(raw)
+    if nicks:
+        found = [n for n in re.split(r"[ ,&]+(?:and )?", nicks.group("names")) if n]
+        label = re.match(r"\s*" + r"\W+".join(re.escape(n) for n in found) + r"\s*:?\s+", text)
+        if label and _plausible(found, allow_words=False):
+            names.extend(found)
+            return _capitalise(text[label.end():])
+    return None
+
+
+def _bold_names(label: str) -> list[str]:
+    """"Neal Gompa" is one name; "sebp SSlater sjodogne" (a lower-case word, or more than two) are nicks."""
+    words = label.split()
+    if len(words) > 2 or any(word[:1].islower() for word in words[1:]):
+        return [word for word in re.split(r"[ ,&]+(?:and )?", label) if word]
+    return [label]
+
+
+def _take_participants(text: str, names: list[str], participants: frozenset[str]) -> str:
+    """``FranciscoD update docs``: a lead of participants' nicks and a lower-case word."""
+    match = _BARE_LEAD.match(text)
+    if match is None:
+        return text
+    found = _split(match.group("names"))
+    if not all(n.lstrip("@").split(":", 1)[0].lower() in participants for n in found):
+        return text
+    names.extend(found)
+    return _capitalise(text[match.end():])
 
 
 def _verb_follows(match: re.Match[str], text: str) -> bool:
@@ -121,7 +172,7 @@ def _plausible(names: list[str], *, allow_words: bool) -> bool:
         bare = name.lstrip("@").lower()
         if not bare or bare in _NOT_NAMES or bare.split(" ")[0] in _NOT_NAMES:
             return False
-        if not name.startswith("@") and len(name) > 1 and name.isupper() and not allow_words:
+        if not name.startswith("@") and len(name) > _INITIALS and name.isupper() and not allow_words:
             return False
     return bool(names)
 

@@ -1,0 +1,45 @@
+"""Who took part in a meeting, as far as the notes say: meetbot and chat-log traces.
+
+Meetbot minutes write ``ACTION: nick verb …`` without "to"; the first word is
+an owner only when it is a participant's nick. Participants are the meeting's
+chair ("Meeting started by nick"), the people meetbot credits with a line
+("(nick, 15:06:31)"), the "People present (lines said)" bullets ("* nick (12)"),
+the owners of an "Action items, by person" block, and chat speakers
+("<nick>", "15:01 nick:").
+"""
+
+from __future__ import annotations
+
+import re
+
+_NICK = r"@?[\w.|`^-]{1,40}(?::[\w-]+(?:\.[\w-]+)+)?"
+_TRACES = re.compile(
+    r"\(\s*(?P<typed>" + _NICK + r")\s*,\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)"
+    r"|Meeting started by\s+(?P<chair>" + _NICK + r")"
+    r"|^[ \t]*[*+-][ \t]+(?:\*\*)?(?P<present>" + _NICK + r")(?:\*\*)?[ \t]+\(\d{1,6}\)[ \t]*$"
+    r"|^[ \t]*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]+)?<[@+%~&]?(?P<speaker>[^>\s]{1,40})>",
+    re.MULTILINE,
+)
+# Cheap test first: a file with none of these has no meetbot or chat traces.
+_HINT = re.compile(r":\d\d|Meeting started by|\(\d{1,6}\)[ \t]*$", re.MULTILINE)
+
+
+def find_participants(text: str) -> frozenset[str]:
+    """Lower-cased nicks (without ``@`` and Matrix server) of everyone the notes show taking part."""
+    if _HINT.search(text) is None:
+        return frozenset()
+    found = set()
+    for match in _TRACES.finditer(text):
+        nick = next(group for group in match.groups() if group)
+        found.add(bare_nick(nick))
+    return frozenset(nick for nick in found if nick)
+
+
+def add_people(participants: frozenset[str], names: tuple[str, ...]) -> frozenset[str]:
+    """The participants plus owners named elsewhere (a by-person block)."""
+    return participants | {bare_nick(name) for name in names}
+
+
+def bare_nick(name: str) -> str:
+    """``@Tflink:fedora.im`` → ``tflink``: how a nick is compared."""
+    return name.strip().strip("*_").lstrip("@").split(":", 1)[0].lower()

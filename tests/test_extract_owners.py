@@ -1,0 +1,63 @@
+"""Owner conventions met in real minutes: participants' nicks, bold nicks, initials, real names."""
+
+from __future__ import annotations
+
+from notes2tickets.extract import extract_text
+
+
+def _items(text: str, path: str = "notes.md") -> list[tuple[int, str, tuple[str, ...]]]:
+    return [(item.line, item.title, item.assignees) for item in extract_text(text, path=path)]
+
+
+MEETBOT = """Meeting started by carla at 15:00:01 UTC.
+
+Meeting summary
+---------------
+* Docs  (carla, 15:01:00)
+  * ACTION: dcavalca write the FOSDEM trip report  (carla, 15:02:00)
+  * ACTION: Review the open pull requests  (carla, 15:03:00)
+
+People Present (lines said)
+---------------------------
+* carla (40)
+* dcavalca (12)
+"""
+
+
+def test_meetbot_action_nick_without_to() -> None:
+    """`ACTION: nick verb …` names the nick when the nick took part in the meeting."""
+    assert _items(MEETBOT) == [(6, "Write the FOSDEM trip report", ("dcavalca",)), (7, "Review the open pull requests", ())]
+
+
+def test_bare_word_is_no_owner_without_participants() -> None:
+    """Without any sign that `ngompa` attended, `ngompa write …` stays the title."""
+    assert _items("## Action items\n\n- ngompa write the docs\n") == [(3, "Ngompa write the docs", ())]
+
+
+def test_chat_speaker_is_a_participant() -> None:
+    """Speakers of a pasted chat log count as participants."""
+    text = "15:01 <anna> hi\n15:02 <bob> hello\n\nACTION: anna update the wiki page\n"
+    assert _items(text) == [(4, "Update the wiki page", ("anna",))]
+
+
+def test_bold_nick_then_task() -> None:
+    """`**nick** task` and several bold nicks before a colon are owners."""
+    text = "## Action items\n\n1. **jdoe** package the new release\n2. **amy bo carl** : triage the bugs\n"
+    assert _items(text) == [(3, "Package the new release", ("jdoe",)), (4, "Triage the bugs", ("amy", "bo", "carl"))]
+
+
+def test_bold_full_name_label_is_one_owner() -> None:
+    """`**Neal Gompa**: task` is one person, not two nicks."""
+    assert _items("ACTION: **Neal Gompa**: rebuild the images\n") == [(1, "Rebuild the images", ("Neal Gompa",))]
+
+
+def test_nick_with_real_name_in_brackets() -> None:
+    """`nick (Real Name) will …` names the nick; the real name leaves the title."""
+    text = "Action items\n- mnowak (Martin Nowak) will attempt to package libfoo\n"
+    assert _items(text) == [(2, "Attempt to package libfoo", ("mnowak",))]
+
+
+def test_upper_case_initials_before_to() -> None:
+    """`Brad and JF to …`: short capitals are initials; long ones stay acronyms."""
+    assert _items("ACTION: Brad and JF to update the proposal\n") == [(1, "Update the proposal", ("Brad", "JF"))]
+    assert _items("ACTION: KIWI to build the images\n") == [(1, "KIWI to build the images", ())]
