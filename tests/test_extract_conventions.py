@@ -338,7 +338,7 @@ def test_marker_then_mention_label() -> None:
 def test_owner_field_at_sentence_end_keeps_no_period() -> None:
     """`Owner: Bob.` names Bob, not "Bob."."""
     item = _one("- [ ] Do the release notes. Owner: Bob. Due: 2024-01-15\n")
-    assert (item.title, item.assignees, item.due) == ("Do the release notes.", ("Bob",), "2024-01-15")
+    assert (item.title, item.assignees, item.due) == ("Do the release notes", ("Bob",), "2024-01-15")
 
 
 def test_nested_bullets_that_are_one_token_set_fields() -> None:

@@ -61,3 +61,16 @@ def test_upper_case_initials_before_to() -> None:
     """`Brad and JF to …`: short capitals are initials; long ones stay acronyms."""
     assert _items("ACTION: Brad and JF to update the proposal\n") == [(1, "Update the proposal", ("Brad", "JF"))]
     assert _items("ACTION: KIWI to build the images\n") == [(1, "KIWI to build the images", ())]
+
+
+def test_two_owners_two_actions_on_one_line() -> None:
+    """`A to do x, and B to do y` and `A to do x. B will do y` are two items on the same line."""
+    assert _items("*AI:* Ben to update the repo, and JF to update the tracking issue.\n") == [
+        (1, "Update the repo", ("Ben",)), (1, "Update the tracking issue", ("JF",))]
+    assert _items("AI: Mark to coordinate with Brad. JF will create the issue.\n") == [
+        (1, "Coordinate with Brad", ("Mark",)), (1, "Create the issue", ("JF",))]
+
+
+def test_joint_owners_stay_one_item() -> None:
+    """`Brad and JF to …` is one action with two owners."""
+    assert _items("AI: Brad and JF to update the phases proposal.\n") == [(1, "Update the phases proposal", ("Brad", "JF"))]

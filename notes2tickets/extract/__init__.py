@@ -15,7 +15,7 @@ from notes2tickets.model import ActionItem, ExtractOptions, Meeting
 
 from .dedup import merge_repeats
 from .fingerprint import fingerprint, normalise_title
-from .items import Candidate, build_item
+from .items import Candidate, build_items
 from .markdown import scan_markdown
 from .meeting import make_meeting, split_front_matter
 from .meetbot import looks_like_meetbot, scan_meetbot
@@ -108,13 +108,14 @@ def _build(
 ) -> list[ActionItem]:
     people = find_participants(text)
     people = add_people(people, tuple(name for candidate in candidates for name in candidate.owners))
-    items = []
+    items: list[ActionItem] = []
+    ranks: list[int] = []
     for candidate in candidates:
         plain = to_plain(candidate.raw)
-        item = build_item(candidate, plain, path=path, meeting=meeting, options=options, participants=people)
-        if item is not None:
-            items.append(item)
-    return merge_repeats(items)
+        built = build_items(candidate, plain, path=path, meeting=meeting, options=options, participants=people)
+        items.extend(built)
+        ranks.extend([candidate.rank] * len(built))
+    return merge_repeats(items, ranks)
 
 
 def extract_file(

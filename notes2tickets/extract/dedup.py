@@ -8,17 +8,35 @@ from typing import Sequence
 from notes2tickets.model import ActionItem
 
 
-def merge_repeats(items: Sequence[ActionItem]) -> list[ActionItem]:
-    """Keep the first item of each fingerprint; later copies add owners, tags and missing fields."""
+# How an item was found: a marker or task box anywhere, a list under a group label ("Follow ups:"),
+# a list under an action heading. Repeats keep the place of the most deliberate listing.
+MARKED, GROUPED, LISTED = 0, 1, 2
+
+
+def merge_repeats(items: Sequence[ActionItem], ranks: Sequence[int] | None = None) -> list[ActionItem]:
+    """Keep the first item of each fingerprint; later copies add owners, tags and missing fields.
+
+    Two marked items with the same text under different headings ("AI: Ben to update the repo" after each
+    proposal) are different actions and both kept. A copy listed under an action heading takes the place of
+    one found under a group label.
+    """
+    ranks = ranks if ranks is not None else [MARKED] * len(items)
     first: dict[str, int] = {}
     merged: list[ActionItem] = []
-    for item in items:
+    kept_ranks: list[int] = []
+    for item, rank in zip(items, ranks):
         index = first.get(item.fingerprint)
+        if index is not None and rank == kept_ranks[index] == MARKED and item.section != merged[index].section:
+            index = None  # same words, another topic
         if index is None:
             first[item.fingerprint] = len(merged)
             merged.append(item)
-        else:
-            merged[index] = _combine(merged[index], item)
+            kept_ranks.append(rank)
+            continue
+        if kept_ranks[index] == GROUPED and rank == LISTED:
+            merged[index] = dataclasses.replace(merged[index], line=item.line, section=item.section)
+            kept_ranks[index] = rank
+        merged[index] = _combine(merged[index], item)
     return merged
 
 

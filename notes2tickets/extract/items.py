@@ -7,11 +7,12 @@ from typing import NamedTuple
 
 from notes2tickets.model import ActionItem, ExtractOptions, Meeting
 
+from .dedup import MARKED
 from .fingerprint import fingerprint, normalise_title
 from .metadata import is_token_line, parse_metadata, strip_attribution
-from .owners import resolve, split_owners
+from .owners import resolve, split_clauses, split_owners
 from .plain import PlainText
-from .syntax import NOT_ITEMS, PLAIN_MARKER, is_review_entry
+from .syntax import NOT_ITEMS, PLAIN_MARKER, is_question, is_review_entry
 
 MAX_TITLE = 255
 _ELLIPSIS = "\u2026"
@@ -27,9 +28,10 @@ class Candidate(NamedTuple):
     done: bool = False
     description: str = ""
     owners: tuple[str, ...] = ()  # from an enclosing "by person" label
+    rank: int = MARKED  # how it was found (dedup.MARKED / GROUPED / LISTED)
 
 
-def build_item(
+def build_items(
     candidate: Candidate,
     plain: PlainText,
     *,
@@ -37,20 +39,40 @@ def build_item(
     meeting: Meeting,
     options: ExtractOptions,
     participants: frozenset[str] = frozenset(),
-) -> ActionItem | None:
-    """Interpret the text of one candidate; None when nothing is left of it."""
+) -> list[ActionItem]:
+    """Interpret the text of one candidate: usually one item, two for "A to do x, and B to do y"."""
     if plain.struck and not plain.text.strip(" \t:-"):
-        return None  # the whole item is struck through: dropped
+        return []  # the whole item is struck through: dropped
     text, marker_owner = _strip_marker(re.sub(r"\s+", " ", plain.text).strip())
-    text = strip_attribution(text)
-    rest, tokens = _token_bullets(candidate.description)
+    clauses = split_clauses(strip_attribution(text))
+    items = []
+    for index, clause in enumerate(clauses):
+        context = _Clause(candidate.raw if index == 0 else "", marker_owner, participants, len(clauses) > 1)
+        item = _build_one(clause, candidate, plain, context, path=path, meeting=meeting, options=options)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+class _Clause(NamedTuple):
+    raw: str  # the Markdown the clause starts, for "**Name**:" (empty for a later clause)
+    marker_owner: tuple[str, ...]
+    participants: frozenset[str]
+    split: bool  # one of several clauses: the description belongs to the first only
+
+
+def _build_one(
+    text: str, candidate: Candidate, plain: PlainText, clause: _Clause, *, path: str, meeting: Meeting,
+    options: ExtractOptions,
+) -> ActionItem | None:
+    rest, tokens = _token_bullets(candidate.description if clause.raw or not clause.split else "")
     meta = parse_metadata(text + tokens, plain.urls)
-    owners = split_owners(meta.text, candidate.raw, participants)
+    owners = split_owners(meta.text, clause.raw, clause.participants)
     title = _clean_title(owners.text)
     key = normalise_title(title)
-    if key in NOT_ITEMS or is_review_entry(title):
+    names = candidate.owners + clause.marker_owner + owners.names + meta.owners
+    if key in NOT_ITEMS or is_review_entry(title) or (not names and is_question(title)):
         return None
-    names = candidate.owners + marker_owner
     short, description = _limit(title, rest)
     return ActionItem(
         title=short,
@@ -58,7 +80,7 @@ def build_item(
         line=candidate.line,
         fingerprint=fingerprint(title),
         description=description,
-        assignees=resolve(names + owners.names + meta.owners, options.aliases),
+        assignees=resolve(names, options.aliases),
         tags=meta.tags,
         due=meta.due,
         priority=meta.priority,
@@ -97,6 +119,8 @@ def _strip_marker(text: str) -> tuple[str, tuple[str, ...]]:
 
 def _clean_title(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" \t,;:|-\u2013\u2014")
+    if text.endswith(".") and not text.endswith("..") and " " in text:
+        text = text[:-1].rstrip()  # a sentence's full stop is no part of the title
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 

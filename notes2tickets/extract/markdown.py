@@ -15,6 +15,7 @@ from mistune.core import BlockState
 
 from notes2tickets.model import ExtractOptions
 
+from .dedup import GROUPED, LISTED, MARKED
 from .items import Candidate
 from .plain import PlainText, to_plain
 from .positions import LineLocator
@@ -228,7 +229,8 @@ class _Walker:
         index = len(self.found)
         self.found.append(Candidate(raw, line + 1))  # placeholder keeps document order
         description = self._describe(rest) or description
-        self.found[index] = Candidate(raw, line + 1, self._section(), done, description, context.owners)
+        rank = (LISTED if self._section_context().action else GROUPED) if context.action else MARKED
+        self.found[index] = Candidate(raw, line + 1, self._section(), done, description, context.owners, rank)
 
     def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool) -> None:
         """Each line of a paragraph that starts with a marker begins an item."""

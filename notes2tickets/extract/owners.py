@@ -18,6 +18,10 @@ _REAL_NAME = r"(?:\s+\([A-Z][^()\n]{0,40}\))?"
 _MEETBOT = re.compile(
     r"(?P<names>" + _NAME + _REAL_NAME + r"(?:" + _JOIN + _NAME + _REAL_NAME + r")*)\s+(?P<verb>" + _VERBS + r")\s+(?=\S)"
 )
+# Where a second owner's clause begins: ", and JF to …", "; Bob will …", ". JF to …".
+_CLAUSE = re.compile(
+    r"(?:[,;]\s*(?:and\s+)?|\.\s+|\s+and\s+)(?=(?P<names>" + _NAMES + r")\s+(?:to|will)\s+[a-z])"
+)
 _REAL_NAMES = re.compile(r"\s+\([^()]*\)")
 # "FranciscoD update the docs": participants' nicks, then a lower-case verb (meetbot's ACTION lines).
 _BARE_LEAD = re.compile(r"(?P<names>" + _NICK + r"(?:" + _JOIN + _NICK + r")*)\s+(?=[a-z])")
@@ -80,6 +84,19 @@ def split_owners(text: str, raw: str = "", participants: frozenset[str] = frozen
     if "@" in text:
         names.extend(m.group(1).rstrip(".") for m in _MENTION.finditer(text))
     return Owners(text.strip(), tuple(dict.fromkeys(names)))
+
+
+def split_clauses(text: str) -> list[str]:
+    """"Ben to update the repo, and JF to update the issue" is two actions for two owners; else one."""
+    if not _MEETBOT.match(text):
+        return [text]
+    parts, start = [], 0
+    for match in _CLAUSE.finditer(text):
+        names = _split(_REAL_NAMES.sub("", match.group("names")))
+        if match.start() > start and _plausible(names, allow_words=False) and _MEETBOT.match(text, start, match.start()):
+            parts.append(text[start:match.start()])
+            start = match.end()
+    return parts + [text[start:]]
 
 
 def split_owner_cell(cell: str) -> tuple[str, ...]:

@@ -92,3 +92,16 @@ def is_agenda(text: str) -> bool:
 def is_review_entry(title: str) -> bool:
     """True for agenda entries like "Review action items from last meeting"."""
     return bool(_REVIEW.match(title.strip())) and len(title.split()) <= 10
+
+
+_QUESTION = re.compile(
+    r"^(?:what|where|when|why|how|who|whom|whose|which|is|are|am|was|were|do|does|did|can|could|should|would|"
+    r"will|shall|may|might|must|has|have|had|any|anyone|anybody|anything|shouldn't|isn't|aren't|don't|doesn't|"
+    r"can't|won't)\b[^?]*\?\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_question(title: str) -> bool:
+    """True for a question ("Are we shipping one package?"); "Ask upstream about X?" is a task."""
+    return bool(_QUESTION.match(title.strip()))
