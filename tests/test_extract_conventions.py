@@ -109,11 +109,13 @@ def test_struck_items_dropped() -> None:
 
 
 def test_nested_task_is_its_own_item() -> None:
-    """A nested task item is an item; plain nested bullets and paragraphs are description."""
-    text = "- [ ] parent task\n\n  More about it.\n\n  - a detail\n  - [ ] child task\n    - child detail\n"
-    found = extract_text(text, path="n.md")
+    """A task nested in a plain bullet, or a marker nested in a task, is an item; a task's own
+    checkboxes, plain nested bullets and paragraphs are its description."""
+    text = "- [ ] parent task\n\n  More about it.\n\n  - a detail\n  - [ ] sub-step\n  - TODO: child task\n    - child detail\n"
+    found = extract_text(text + "- topic\n  - [ ] nested task\n", path="n.md")
     assert [(i.line, i.title, i.description) for i in found] == [
-        (1, "Parent task", "More about it.\n\n- a detail"), (6, "Child task", "- child detail")]
+        (1, "Parent task", "More about it.\n\n- a detail\n- [ ] sub-step"), (7, "Child task", "- child detail"),
+        (10, "Nested task", "")]
 
 
 def test_owner_forms() -> None:

@@ -29,6 +29,7 @@ class Candidate(NamedTuple):
     description: str = ""
     owners: tuple[str, ...] = ()  # from an enclosing "by person" label
     rank: int = MARKED  # how it was found (dedup.MARKED / GROUPED / LISTED)
+    default_owners: tuple[str, ...] = ()  # a section's owner, when the item names nobody
 
 
 def build_items(
@@ -70,7 +71,7 @@ def _build_one(
     owners = split_owners(meta.text, clause.raw, clause.participants)
     title = _clean_title(owners.text)
     key = normalise_title(title)
-    names = candidate.owners + clause.marker_owner + owners.names + meta.owners
+    names = candidate.owners + clause.marker_owner + owners.names + meta.owners or candidate.default_owners
     if key in NOT_ITEMS or is_review_entry(title) or (not names and is_question(title)):
         return None
     short, description = _limit(title, rest)

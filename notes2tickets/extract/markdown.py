@@ -17,6 +17,7 @@ from notes2tickets.model import ExtractOptions
 
 from .dedup import GROUPED, LISTED, MARKED
 from .items import Candidate
+from .labels import ACTIONS, OPTIONS, OWNERS, read_label
 from .plain import PlainText, to_plain
 from .positions import LineLocator
 from .render import describe_code, describe_html, indent
@@ -69,6 +70,9 @@ class _Context(NamedTuple):
     action: bool = False
     by_person: bool = False
     owners: tuple[str, ...] = ()
+    default_owners: tuple[str, ...] = ()  # a HackMD "[name=X]" section: X unless the item names someone
+    options: bool = False  # under "possible actions:": marked lines are options, not items
+    subtask: bool = False  # nested in a task item: its checkboxes are the task's checklist
 
 
 class _Walker:
@@ -188,32 +192,57 @@ class _Walker:
         rest = children[1:]
         task = TASK_BOX.match(text)
         if task and self.options.task_lists and self.agenda_level is None:
-            self._add(text[task.end():], line, rest, context, done=task.group(1) != " ")
-        elif self._is_marked(text):
+            self._add(text[task.end():], line, rest, context, done=task.group(1) != " ", subtasks=True)
+        elif self._is_marked(text) and not context.options:
             self._add(text, line, rest, context)
         elif rest and any(child["type"] == "list" for child in rest) and self._group(text, rest, context):
             return
-        elif context.action:
+        elif context.action and not self._numbered_rows(text, line, context):
             self._add(text, line, rest, context)
-        else:
-            self._marker_lines(text.strip().split("\n"), line, skip_first=True)
-            self._inner(rest, _Context())
+        elif not context.action:
+            if not self._numbered_rows(text, line, context) and not context.options:
+                self._marker_lines(text.strip().split("\n"), line, skip_first=True)
+            self._inner(rest, _Context(default_owners=context.default_owners, options=context.options))
 
     def _group(self, text: str, rest: list[dict[str, Any]], context: _Context) -> bool:
         """Handle an item that only labels the list below it; False when it is no label."""
-        label = text.strip().strip("*_ \t")
-        framed = label != text.strip() or label.endswith(":") or context.by_person
-        label = label.rstrip(":*_ \t")
-        if not label or "\n" in label:
-            return False
-        if is_exact_action_heading(label, self.options.section_headings) and self.options.action_sections:
-            self._inner(rest, _Context(action=True, by_person=is_by_person(label)))
-            return True
-        if context.action and framed:
-            owners = (label,) if context.by_person and _is_person(label) else ()
+        phrases = self.options.section_headings
+        bare = text.strip().strip("*_ \t")
+        if context.action and context.by_person and "\n" not in bare:
+            owners = (bare.rstrip(":*_ \t"),) if _is_person(bare) else ()
             self._inner(rest, _Context(action=True, owners=owners))
             return True
-        return False
+        label = read_label(text, phrases, in_action=context.action)
+        if label is None or (label.kind == ACTIONS and not self.options.action_sections):
+            return False
+        default = context.default_owners
+        if label.kind == ACTIONS:
+            by_person = is_by_person(bare)
+            self._inner(rest, _Context(action=True, by_person=by_person, owners=label.owners, default_owners=default))
+        elif label.kind == OWNERS:
+            self._inner(rest, _Context(action=context.action, default_owners=label.owners))
+        else:  # options or agenda topics: what is below is no action list
+            self._inner(rest, _Context(options=label.kind == OPTIONS, default_owners=default))
+        return True
+
+    def _numbered_rows(self, text: str, line: int, context: _Context) -> bool:
+        """"**Action items:**" with "7. task" rows below it in the same paragraph (a nested ordered list whose
+        numbering continues is a paragraph to CommonMark): each row at the list's depth is an item."""
+        rows = text.strip().split("\n")
+        if len(rows) < 2 or not _NUMBERED.match(rows[1]) or not self.options.action_sections:
+            return False
+        head = rows[0].strip()
+        bold = head.startswith(("**", "__")) and head.rstrip(":").endswith(("**", "__"))
+        if not bold or not is_action_heading(head.strip("*_: \t"), self.options.section_headings):
+            return False
+        depths = [_depth(self.loc.lines[line + offset]) for offset in range(1, len(rows))]
+        top = min(depth for depth, row in zip(depths, rows[1:]) if _NUMBERED.match(row))
+        inner = _Context(action=True, default_owners=context.default_owners)
+        for offset, (depth, row) in enumerate(zip(depths, rows[1:]), start=1):
+            number = _NUMBERED.match(row)
+            if number and depth == top:
+                self._add(row[number.end():], line + offset, [], inner)
+        return True
 
     def _is_marked(self, text: str) -> bool:
         if not self.options.markers:
@@ -223,14 +252,16 @@ class _Walker:
 
     def _add(
         self, raw: str, line: int, rest: list[dict[str, Any]], context: _Context, *, done: bool = False,
-        description: str = "",
+        description: str = "", subtasks: bool = False,
     ) -> None:
         line = min(line, len(self.loc.lines) - 1)  # out-of-order mistune blocks: stay in the file
         index = len(self.found)
         self.found.append(Candidate(raw, line + 1))  # placeholder keeps document order
-        description = self._describe(rest) or description
+        description = self._describe(rest, subtasks=subtasks) or description
         rank = (LISTED if self._section_context().action else GROUPED) if context.action else MARKED
-        self.found[index] = Candidate(raw, line + 1, self._section(), done, description, context.owners, rank)
+        self.found[index] = Candidate(
+            raw, line + 1, self._section(), done, description, context.owners, rank, context.default_owners
+        )
 
     def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool) -> None:
         """Each line of a paragraph that starts with a marker begins an item."""
@@ -261,23 +292,25 @@ class _Walker:
                 self._list(token, context)
             elif kind in _TEXT:
                 line = self.loc.text_block(token["text"])
-                self._marker_lines(token["text"].strip().split("\n"), line, skip_first=False)
+                if not context.options:
+                    self._marker_lines(token["text"].strip().split("\n"), line, skip_first=False)
             else:
                 self._locate_only(token)
 
     # -- descriptions ---------------------------------------------------------
-    def _describe(self, blocks: list[dict[str, Any]]) -> str:
-        """Markdown of an item's nested blocks; nested task/marker items become items."""
-        parts = [self._describe_block(token) for token in blocks]
+    def _describe(self, blocks: list[dict[str, Any]], *, subtasks: bool = False) -> str:
+        """Markdown of an item's nested blocks; nested marker items (and task items, except under a task)
+        become items."""
+        parts = [self._describe_block(token, subtasks) for token in blocks]
         return "\n\n".join(part for part in parts if part)
 
-    def _describe_block(self, token: dict[str, Any]) -> str:
+    def _describe_block(self, token: dict[str, Any], subtasks: bool) -> str:
         kind = token["type"]
         if kind in _TEXT:
             self.loc.text_block(token["text"])
             return str(token["text"]).strip()
         if kind == "list":
-            return self._describe_list(token)
+            return self._describe_list(token, subtasks)
         if kind == "block_quote":
             return indent(self._describe(token["children"]), "> ")
         self._locate_only(token)
@@ -289,22 +322,25 @@ class _Walker:
             return "#" * int(token["attrs"]["level"]) + " " + str(token["text"]).strip()
         return ""
 
-    def _describe_list(self, token: dict[str, Any]) -> str:
+    def _describe_list(self, token: dict[str, Any], subtasks: bool) -> str:
         rows: list[str] = []
         start = token["attrs"].get("start", 1)
         for number, item in enumerate(token["children"], start=start):
             children = item.get("children", [])
             first = children[0] if children else None
-            if first is not None and first["type"] in _TEXT and self._is_own_item(first["text"]):
+            if first is not None and first["type"] in _TEXT and self._is_own_item(first["text"], subtasks):
                 self._item(children, _Context())
                 continue
             bullet = f"{number}." if token["attrs"].get("ordered") else "-"
-            body = self._describe(children)
+            body = self._describe(children, subtasks=subtasks)
             rows.append(bullet + " " + indent(body, " " * (len(bullet) + 1)).lstrip(" "))
         return "\n".join(rows)
 
-    def _is_own_item(self, text: str) -> bool:
-        return bool(self.options.task_lists and TASK_BOX.match(text)) or self._is_marked(text)
+    def _is_own_item(self, text: str, subtasks: bool) -> bool:
+        """A nested marker item is its own item; a nested task box too, unless it is a task's checklist."""
+        if self.options.task_lists and TASK_BOX.match(text):
+            return not subtasks
+        return self._is_marked(text)
 
     # -- blocks that are never extracted ------------------------------------
     def _locate_only(self, token: dict[str, Any]) -> None:
@@ -333,6 +369,13 @@ def _continues(previous: str, row: str) -> bool:
     if not stripped:
         return False
     return not previous.rstrip().endswith((".", "!", "?")) and (stripped[0].islower() or row[:1] in " \t")
+
+
+_NUMBERED = re.compile(r"[ \t]*\d{1,9}[.)][ \t]+(?=\S)")
+
+
+def _depth(row: str) -> int:
+    return len(row) - len(row.lstrip(" \t"))
 
 
 def _is_person(label: str) -> bool:

@@ -117,6 +117,8 @@ def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[st
             continue
         if match and pattern is _LEADING_DASH and not all(n[:1] == "@" or n[:1].isupper() for n in _split(match.group("names"))):
             continue
+        if match and pattern is _LEADING_LABEL and _not_people(_split(match.group("names")), raw):
+            continue
         if match:
             found = _split(_REAL_NAMES.sub("", match.group("names")))
             if _plausible(found, allow_words=pattern is not _MEETBOT):
@@ -141,6 +143,14 @@ def _take_bold(text: str, raw: str, names: list[str]) -> str | None:
             names.extend(found)
             return _capitalise(text[label.end():])
     return None
+
+
+_FILE_NAME = re.compile(r"\.(?:py|md|rst|txt|ya?ml|json|toml|cfg|ini|spec|sh|c|h|js|ts|go|rs|html|xml|conf|in)$", re.I)
+
+
+def _not_people(names: list[str], raw: str) -> bool:
+    """Code identifiers (`` `TunedClassifier`: ``), file names and URLs before a colon are subjects, not owners."""
+    return any(("`" + name) in raw or _FILE_NAME.search(name) or "/" in name for name in names)
 
 
 def _bold_names(label: str) -> list[str]:
