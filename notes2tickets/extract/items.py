@@ -114,7 +114,7 @@ def _strip_marker(text: str) -> tuple[str, tuple[str, ...]]:
     match = PLAIN_MARKER.match(text)
     if not match:
         return text, ()
-    owner = match.group("owner")
+    owner = match.group("owner") or match.group("boxed")
     return text[match.end():], ((owner.strip(),) if owner and owner.strip() else ())
 
 

@@ -24,6 +24,8 @@ from .render import describe_code, describe_html, indent
 from .tables import read_table
 from .syntax import (
     RAW_MARKER,
+    SENTENCE_MARKER,
+    STATUS_SUFFIX,
     TASK_BOX,
     is_action_heading,
     is_agenda,
@@ -139,8 +141,9 @@ class _Walker:
         label = self._pseudo_heading(rows[0], alone=len(rows) == 1)
         if label is None:
             self.pseudo = None
-            if not self._table(rows, line, in_section=self._section_context().action):
-                self._marker_lines(rows, line, skip_first=False)
+            in_section = self._section_context().action
+            if not self._table(rows, line, in_section=in_section):
+                self._marker_lines(rows, line, skip_first=False, speakers=in_section)
             return
         self.pseudo = label
         if self.options.action_sections and not self._table(rows[1:], line + 1, in_section=True):
@@ -248,7 +251,9 @@ class _Walker:
         if not self.options.markers:
             return False
         match = RAW_MARKER.match(text)
-        return match is not None and bool(text[match.end():].strip().strip("*_"))
+        if match is None:
+            return ")" in text[-3:] and STATUS_SUFFIX.search(text) is not None and bool(TEXT_CHARS.search(text))
+        return bool(text[match.end():].strip().strip("*_"))
 
     def _add(
         self, raw: str, line: int, rest: list[dict[str, Any]], context: _Context, *, done: bool = False,
@@ -263,8 +268,9 @@ class _Walker:
             raw, line + 1, self._section(), done, description, context.owners, rank, context.default_owners
         )
 
-    def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool) -> None:
-        """Each line of a paragraph that starts with a marker begins an item."""
+    def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool, speakers: bool = False) -> None:
+        """Each line of a paragraph that starts with a marker (in an action section: with a speaker tag such
+        as ``**SH:**``) begins an item, and so does a sentence "Action item to …" inside a line."""
         if not self.options.markers:
             return
         current: Optional[list[str]] = None
@@ -272,10 +278,11 @@ class _Walker:
         for offset, row in enumerate(rows):
             if offset == 0 and skip_first:
                 continue
-            if self._is_marked(row):
+            sentence = SENTENCE_MARKER.search(row) if current is None and "ction" in row else None
+            if self._is_marked(row) or (speakers and _SPEAKER.match(row)) or sentence:
                 if current:
                     self._add("\n".join(current), line + start, [], _Context())
-                current, start = [row], offset
+                current, start = [row[sentence.end():] if sentence and not self._is_marked(row) else row], offset
             elif current is not None and _continues(current[-1], row):
                 current.append(row)
             elif current is not None:
@@ -371,6 +378,8 @@ def _continues(previous: str, row: str) -> bool:
     return not previous.rstrip().endswith((".", "!", "?")) and (stripped[0].islower() or row[:1] in " \t")
 
 
+_SPEAKER = re.compile(r"[ \t]*(?:\*\*|__)[^*_\n]{1,40}?(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]+\S")
+TEXT_CHARS = re.compile(r"\w.*\w.*[(\[]")  # words before the status
 _NUMBERED = re.compile(r"[ \t]*\d{1,9}[.)][ \t]+(?=\S)")
 
 

@@ -37,6 +37,12 @@ _TRAILING = re.compile(
     r"|" + _ARROW + r"\s*(?P<arrowed>" + _NAMES + r"))\s*\.?$"
 )
 _ARROWED = re.compile(_ARROW)
+# "(SA, next two weeks)": an owner and when; "(CW? JL?)": tentative owners.
+_WHEN = r"(?i:next|this|by|before|until|end|within|in|eo[wdm]|asap|tomorrow|today|tonight|soon|\d)\b[^()\[\]\n]{0,40}"
+_TENTATIVE = re.compile(
+    r"\s*[(\[](?P<names>" + _NAME + r"\??(?:(?:" + _JOIN + r"|(?<=\?)\s+)" + _NAME + r"\??)*)"
+    r"(?:\s*[,;]\s*(?P<when>" + _WHEN + r"))?\s*[)\]]\s*\.?$"
+)
 # "Bob - ping upstream", "@anna – update the docs": a leading name, a dash, then a lower-case word. Only
 # mentions and capitalised names: "systemd - release 252" names a component, not a person.
 _LEADING_DASH = re.compile(r"(?P<names>" + _NAMES + r")\s+[-\u2013\u2014]\s+(?=[a-z])")
@@ -180,6 +186,13 @@ def _verb_follows(match: re.Match[str], text: str) -> bool:
 
 
 def _take_trailing(text: str, names: list[str]) -> str:
+    tentative = _TENTATIVE.search(text) if text.rstrip(" .").endswith((")", "]")) else None
+    if tentative and (tentative.group("when") or "?" in tentative.group("names")) and tentative.start() > 0:
+        found = [n.rstrip("?") for n in re.split(r"\?\s*|" + _JOIN, tentative.group("names")) if n and n.strip("?")]
+        if _plausible(found, allow_words=False):
+            names.extend(found)
+            when = tentative.group("when")
+            return text[: tentative.start()] + (f" ({when.strip()})" if when else "")
     match = _TRAILING.search(text)
     if match:
         found = [n.rstrip(".") for n in _split(match.group("names") or match.group("mentions") or match.group("arrowed"))]
@@ -201,6 +214,8 @@ def _plausible(names: list[str], *, allow_words: bool) -> bool:
             return False
         if not name.startswith("@") and len(name) > _INITIALS and name.isupper() and not allow_words:
             return False
+        if " " in name and any(len(word) > _INITIALS and word.isupper() for word in name.split(" ")):
+            return False  # "Rebuild JIRA" is a task and a product, not a person
     return bool(names)
 
 
