@@ -24,6 +24,7 @@ from .plain import PlainText
 from .positions import split_lines
 from .reader import NOTE_SUFFIXES, find_notes, read_note
 from .rst import is_rst, rst_to_markdown
+from .wiki import wiki_mode, wiki_to_markdown
 
 __all__ = [
     "ParseResult",
@@ -64,7 +65,8 @@ def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPT
         text = text[1:]
     lines = split_lines(text)
     rst = is_rst(text, path)
-    if not rst and is_meetbot_text(text, path) and options.meetbot:
+    wiki = "" if rst else wiki_mode(text, path)
+    if not rst and wiki != "wiki" and is_meetbot_text(text, path) and options.meetbot:
         scan = scan_meetbot(lines, options)
         meeting = make_meeting({}, scan.title, path)
         return _build(scan.candidates, lambda raw: PlainText(raw, (), False), path, meeting, options, text)
@@ -74,6 +76,8 @@ def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPT
     body = [""] * span + lines[span:]
     if rst:
         body = rst_to_markdown(body)
+    elif wiki:
+        body = wiki_to_markdown(body, wiki)
     try:
         markdown = scan_markdown(body, options)
     except RecursionError:
