@@ -74,3 +74,21 @@ def test_two_owners_two_actions_on_one_line() -> None:
 def test_joint_owners_stay_one_item() -> None:
     """`Brad and JF to …` is one action with two owners."""
     assert _items("AI: Brad and JF to update the phases proposal.\n") == [(1, "Update the phases proposal", ("Brad", "JF"))]
+
+
+def test_groups_are_named_but_assign_nobody() -> None:
+    """"All", "Everyone", "Project Leads" stay in the title and assign nobody."""
+    text = "## Action items\n\n- All to review the doc\n- Project Leads to draft the blog\n- Everyone: vote\n"
+    assert _items(text) == [(3, "All to review the doc", ()), (4, "Project Leads to draft the blog", ()), (5, "Everyone: vote", ())]
+
+
+def test_file_names_and_urls_are_no_owners() -> None:
+    """`setup.py: …` and `(docs/index.md)` name files, not people."""
+    text = "## Action items\n\n- setup.py: drop the old pin\n- fix the broken link (docs/index.md)\n"
+    assert _items(text) == [(3, "Setup.py: drop the old pin", ()), (4, "Fix the broken link (docs/index.md)", ())]
+
+
+def test_owner_of_the_action_item_in_discussion() -> None:
+    """"Ryan: new channels then. Mara owns the action item." is an item for Mara."""
+    text = "- Streams\n    - Ryan: Create public and private channels. Mara owns the action item.\n"
+    assert _items(text) == [(2, "Create public and private channels", ("Mara",))]

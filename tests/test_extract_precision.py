@@ -31,3 +31,15 @@ def test_meetbot_repeats_are_still_one_item() -> None:
     """An ACTION line in the summary and again in the Action items block is one item, at the first line."""
     text = "Meeting summary\n---\n\n* ACTION: bob to fix it (alice, 10:00:00)\n\nAction items\n------------\n* bob to fix it\n"
     assert _items(text) == [(4, "Fix it", ("bob",))]
+
+
+def test_restated_action_is_one_item() -> None:
+    """A TODO in the discussion restated shorter in the action list is one item, at the first line."""
+    text = "## Notes\n\n- TODO: update the SLEP for n_features_in_ to cite the issue\n\n## Action items\n\n- Update the SLEP010 for n_features_in_\n- Review PR 124\n\n## More\n\n- TODO: review PR 123 soon\n"
+    assert _items(text) == [(3, "Update the SLEP for n_features_in_ to cite the issue", ()), (8, "Review PR 124", ()), (12, "Review PR 123 soon", ())]
+
+
+def test_remarks_are_not_tasks() -> None:
+    """"Note that …" under a task label is an observation."""
+    text = "- data task:\n    - file an issue\n    - Note that the logs lack repo names\n"
+    assert _items(text) == [(2, "File an issue", ())]

@@ -7,6 +7,11 @@ from typing import Sequence
 
 from notes2tickets.model import ActionItem
 
+from .fingerprint import normalise_title
+
+_MIN_WORDS = 3
+_MAX_PAIRS = 500  # restatements are looked for in files of ordinary size only
+
 
 # How an item was found: a marker or task box anywhere, a list under a group label ("Follow ups:"),
 # a list under an action heading. Repeats keep the place of the most deliberate listing.
@@ -37,7 +42,40 @@ def merge_repeats(items: Sequence[ActionItem], ranks: Sequence[int] | None = Non
             merged[index] = dataclasses.replace(merged[index], line=item.line, section=item.section)
             kept_ranks[index] = rank
         merged[index] = _combine(merged[index], item)
-    return merged
+    return merge_restated(merged, kept_ranks)
+
+
+def merge_restated(items: list[ActionItem], ranks: Sequence[int]) -> list[ActionItem]:
+    """An action from the discussion restated, shorter, in the action list is one item (the first)."""
+    listed = [i for i, rank in enumerate(ranks) if rank == LISTED]
+    others = [i for i, rank in enumerate(ranks) if rank != LISTED]
+    if not listed or not others or len(items) > _MAX_PAIRS:
+        return items
+    words = [normalise_title(item.title).split() for item in items]
+    gone: set[int] = set()
+    for one in listed:
+        for other in others:
+            if other not in gone and _restates(words[one], words[other]):
+                first, later = min(one, other), max(one, other)
+                items[first] = _combine(items[first], items[later])
+                gone.add(later)
+                break
+    return [item for index, item in enumerate(items) if index not in gone]
+
+
+def _restates(a: list[str], b: list[str]) -> bool:
+    """The shorter title (three words or more) is how the longer one begins, but for one word written
+    shorter ("the SLEP" / "the SLEP010")."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < _MIN_WORDS or short[:2] != long_[:2]:
+        return False
+    shortened = 0
+    for word, other in zip(short, long_):
+        if word != other:
+            if not (word.startswith(other) or other.startswith(word)):
+                return False
+            shortened += 1
+    return shortened <= 1
 
 
 def _combine(kept: ActionItem, later: ActionItem) -> ActionItem:

@@ -12,7 +12,7 @@ from .fingerprint import fingerprint, normalise_title
 from .metadata import is_token_line, parse_metadata, strip_attribution
 from .owners import resolve, split_clauses, split_owners
 from .plain import PlainText
-from .syntax import NOT_ITEMS, PLAIN_MARKER, is_question, is_review_entry
+from .syntax import NOT_ITEMS, PLAIN_MARKER, is_question, is_remark, is_review_entry
 
 MAX_TITLE = 255
 _ELLIPSIS = "\u2026"
@@ -72,7 +72,7 @@ def _build_one(
     title = _clean_title(owners.text)
     key = normalise_title(title)
     names = candidate.owners + clause.marker_owner + owners.names + meta.owners or candidate.default_owners
-    if key in NOT_ITEMS or is_review_entry(title) or (not names and is_question(title)):
+    if key in NOT_ITEMS or is_review_entry(title) or is_remark(title) or (not names and is_question(title)):
         return None
     short, description = _limit(title, rest)
     return ActionItem(

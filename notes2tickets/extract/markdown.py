@@ -23,6 +23,7 @@ from .positions import LineLocator
 from .render import describe_code, describe_html, indent
 from .tables import read_table
 from .syntax import (
+    OWNS_ACTION,
     RAW_MARKER,
     SENTENCE_MARKER,
     STATUS_SUFFIX,
@@ -198,6 +199,8 @@ class _Walker:
             self._add(text[task.end():], line, rest, context, done=task.group(1) != " ", subtasks=True)
         elif self._is_marked(text) and not context.options:
             self._add(text, line, rest, context)
+        elif self.options.markers and "ction" in text and self._owned_action(text, line, rest, context):
+            return
         elif rest and any(child["type"] == "list" for child in rest) and self._group(text, rest, context):
             return
         elif context.action and not self._numbered_rows(text, line, context):
@@ -226,6 +229,17 @@ class _Walker:
             self._inner(rest, _Context(action=context.action, default_owners=label.owners))
         else:  # options or agenda topics: what is below is no action list
             self._inner(rest, _Context(options=label.kind == OPTIONS, default_owners=default))
+        return True
+
+    def _owned_action(self, text: str, line: int, rest: list[dict[str, Any]], context: _Context) -> bool:
+        """"Ryan: new channels then. Mara owns the action item.": an item for Mara (the speaker's words)."""
+        first = text.strip().split("\n")[0]
+        owns = OWNS_ACTION.search(first)
+        if owns is None or not first[: owns.start()].strip(" \t.;"):
+            return False
+        words = _SPEAKER_LEAD.sub("", first[: owns.start()], count=1)
+        owner = (owns.group("owner") or owns.group("for")).strip()
+        self._add(words, line, rest, context._replace(owners=context.owners + (owner,)))
         return True
 
     def _numbered_rows(self, text: str, line: int, context: _Context) -> bool:
@@ -378,6 +392,7 @@ def _continues(previous: str, row: str) -> bool:
     return not previous.rstrip().endswith((".", "!", "?")) and (stripped[0].islower() or row[:1] in " \t")
 
 
+_SPEAKER_LEAD = re.compile(r"^[ \t]*(?:\*\*|__)?[A-Z][\w .'-]{0,30}?(?:\*\*|__)?:[ \t]+")
 _SPEAKER = re.compile(r"[ \t]*(?:\*\*|__)[^*_\n]{1,40}?(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]+\S")
 TEXT_CHARS = re.compile(r"\w.*\w.*[(\[]")  # words before the status
 _NUMBERED = re.compile(r"[ \t]*\d{1,9}[.)][ \t]+(?=\S)")

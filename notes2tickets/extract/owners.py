@@ -69,6 +69,10 @@ _NOT_NAMES = frozenset(
 )
 
 
+_GROUP_WORDS = frozenset(
+    "leads chairs members reviewers maintainers owners folks admins contributors committers everyone all team "
+    "teams people volunteers staff".split()
+)
 # Upper-case initials ("JF to", "SA") are people; longer capitals ("KIWI") are acronyms.
 _INITIALS = 3
 
@@ -216,6 +220,8 @@ def _plausible(names: list[str], *, allow_words: bool) -> bool:
             return False
         if " " in name and any(len(word) > _INITIALS and word.isupper() for word in name.split(" ")):
             return False  # "Rebuild JIRA" is a task and a product, not a person
+        if _GROUP_WORDS.intersection(bare.split(" ")) or _FILE_NAME.search(name) or "/" in name:
+            return False  # "Project Leads" is a group: named in the title, assigning nobody
     return bool(names)
 
 

@@ -116,3 +116,19 @@ _QUESTION = re.compile(
 def is_question(title: str) -> bool:
     """True for a question ("Are we shipping one package?"); "Ask upstream about X?" is a task."""
     return bool(_QUESTION.match(title.strip()))
+
+
+_REMARK = re.compile(r"^(?:note that|nb[:,]|n\.b\.|fyi\b|ps[:,])", re.IGNORECASE)
+
+
+def is_remark(title: str) -> bool:
+    """True for an observation ("Note that the logs lack repos", "FYI: …"), not a task."""
+    return bool(_REMARK.match(title))
+
+
+# "Mara owns the action item", "Bob will take the action item", "action item for Bob".
+OWNS_ACTION = re.compile(
+    r"(?:^|(?<=[.;!]))[ \t]*(?:(?P<owner>[A-Z@][\w.@-]*(?: [A-Z][\w'-]+)?)[ \t]+(?:owns|has|takes|will (?:own|take))"
+    r"[ \t]+(?:the|this|that|an)[ \t]+action(?:[ \t]+item)?|(?i:action[ \t]+item[ \t]+for)[ \t]+(?P<for>[A-Z@][\w.@-]*))"
+    r"[ \t]*\.?[ \t]*$"
+)
