@@ -92,3 +92,16 @@ def test_owner_of_the_action_item_in_discussion() -> None:
     """"Ryan: new channels then. Mara owns the action item." is an item for Mara."""
     text = "- Streams\n    - Ryan: Create public and private channels. Mara owns the action item.\n"
     assert _items(text) == [(2, "Create public and private channels", ("Mara",))]
+
+
+def test_capitalised_bold_word_is_an_owner_only_if_a_participant() -> None:
+    """`**Infra** fix the proxy` names no one; `**Ryan** check …` does when Ryan spoke."""
+    assert _items("## Action items\n\n- **Infra** fix the proxy\n") == [(3, "Infra fix the proxy", ())]
+    text = "10:01 <Ryan> hi\n\n## Action items\n\n- **Ryan** check the RFC\n"
+    assert _items(text) == [(5, "Check the RFC", ("Ryan",))]
+
+
+def test_participant_prefix() -> None:
+    """`ACTION: kaitlyn start …` names kaitlyn when @kaitlynabdo took part (four letters or more)."""
+    text = "* ACTION: kaitlyn start the draft (@tflink:fedora.im, 14:35:14)\n* ACTION: kai start it (@tflink:fedora.im, 14:36:00)\n\nPeople Present (lines said)\n* @kaitlynabdo:fedora.im (21)\n"
+    assert _items(text) == [(1, "Start the draft", ("kaitlyn",)), (2, "Kai start it", ())]

@@ -67,3 +67,9 @@ def test_subtasks_of_a_task_are_its_checklist() -> None:
     """`[ ]` items nested in a `[ ]` item are its checklist (description), not tickets."""
     found = extract_text("- Todo list\n    - [ ] write blog post\n        - [ ] get it out soon\n", path="n.md")
     assert [(i.line, i.title, i.description) for i in found] == [(2, "Write blog post", "- [ ] get it out soon")]
+
+
+def test_topic_word_late_in_a_label_is_no_agenda() -> None:
+    """Under "Action items", "Release updates" with nested owners' lines is still an item, not a topic."""
+    found = extract_text("## Action items\n\n- Release updates\n    - bob to tag it\n", path="n.md")
+    assert [(i.line, i.title, i.description) for i in found] == [(3, "Release updates", "- bob to tag it")]

@@ -27,9 +27,11 @@ _OPTIONS = re.compile(
     r"|^(?:options?|proposals?|alternatives?|ideas?|suggestions?)\b",
     re.IGNORECASE,
 )
+# Agenda topics name a kind of discussion first ("Decisions needed", "Help or discussion needed",
+# "Questions"), or say "agenda"; "Release updates" with owners' lines below is no topic.
 _TOPIC = re.compile(
-    r"\b(?:agenda|decisions?|discussions?|questions?|updates|news|announcements?|topics?|reports?|"
-    r"help(?:\s+\w+)?\s+needed|info(?:rmation)?)\b",
+    r"^\W*(?:decisions?|discussions?|questions?|updates|news|announcements?|topics?|reports?|help|info(?:rmation)?)\b"
+    r"|\bagenda\b",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")

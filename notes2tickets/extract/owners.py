@@ -73,6 +73,7 @@ _GROUP_WORDS = frozenset(
     "leads chairs members reviewers maintainers owners folks admins contributors committers everyone all team "
     "teams people volunteers staff".split()
 )
+_NICK_PREFIX = 4
 # Upper-case initials ("JF to", "SA") are people; longer capitals ("KIWI") are acronyms.
 _INITIALS = 3
 
@@ -118,7 +119,7 @@ def split_owner_cell(cell: str) -> tuple[str, ...]:
 
 def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[str]) -> str:
     if raw[:3].lstrip()[:1] in ("*", "_"):
-        taken = _take_bold(text, raw, names)
+        taken = _take_bold(text, raw, names, participants)
         if taken is not None:
             return taken
     for pattern in (_BRACKETED, _MEETBOT, _LEADING_LABEL, _MENTIONS_LEAD, _LEADING_DASH):
@@ -137,7 +138,7 @@ def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[st
     return _take_participants(text, names, participants) if participants else text
 
 
-def _take_bold(text: str, raw: str, names: list[str]) -> str | None:
+def _take_bold(text: str, raw: str, names: list[str], participants: frozenset[str]) -> str | None:
     """``**Name**: task`` or ``**nick** task`` / ``**a b c** : task``; None when the bold is no owner."""
     bold = _BOLD_LABEL.match(raw)
     if bold and _plausible([bold.group("name").strip()], allow_words=True):
@@ -149,10 +150,25 @@ def _take_bold(text: str, raw: str, names: list[str]) -> str | None:
     if nicks:
         found = [n for n in re.split(r"[ ,&]+(?:and )?", nicks.group("names")) if n]
         label = re.match(r"\s*" + r"\W+".join(re.escape(n) for n in found) + r"\s*:?\s+", text)
-        if label and _plausible(found, allow_words=False):
+        nicks_only = all(_nick_like(n) or _took_part(n, participants) for n in found)
+        if label and nicks_only and _plausible(found, allow_words=False):
             names.extend(found)
             return _capitalise(text[label.end():])
     return None
+
+
+def _nick_like(name: str) -> bool:
+    """"sjodogne", "FranciscoD", "jdoe2": written as a nick. "Infra" could be anything."""
+    bare = name.lstrip("@")
+    return bare[:1].islower() or any(c.isupper() for c in bare[1:]) or any(c.isdigit() or c == "_" for c in bare)
+
+
+def _took_part(name: str, participants: frozenset[str]) -> bool:
+    """A participant's nick, or (four letters or more) how one begins: "kaitlyn" for kaitlynabdo."""
+    bare = name.lstrip("@").split(":", 1)[0].lower()
+    if bare in participants:
+        return True
+    return len(bare) >= _NICK_PREFIX and any(nick.startswith(bare) for nick in participants)
 
 
 _FILE_NAME = re.compile(r"\.(?:py|md|rst|txt|ya?ml|json|toml|cfg|ini|spec|sh|c|h|js|ts|go|rs|html|xml|conf|in)$", re.I)
@@ -177,7 +193,7 @@ def _take_participants(text: str, names: list[str], participants: frozenset[str]
     if match is None:
         return text
     found = _split(match.group("names"))
-    if not all(n.lstrip("@").split(":", 1)[0].lower() in participants for n in found):
+    if not all(_took_part(n, participants) and n.lower() not in _NOT_NAMES for n in found):
         return text
     names.extend(found)
     return _capitalise(text[match.end():])
