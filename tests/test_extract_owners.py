@@ -105,3 +105,14 @@ def test_participant_prefix() -> None:
     """`ACTION: kaitlyn start …` names kaitlyn when @kaitlynabdo took part (four letters or more)."""
     text = "* ACTION: kaitlyn start the draft (@tflink:fedora.im, 14:35:14)\n* ACTION: kai start it (@tflink:fedora.im, 14:36:00)\n\nPeople Present (lines said)\n* @kaitlynabdo:fedora.im (21)\n"
     assert _items(text) == [(1, "Start the draft", ("kaitlyn",)), (2, "Kai start it", ())]
+
+
+def test_meetbot_action_nick_in_plain_text_minutes() -> None:
+    """The same in plain-text minutes (`.txt`): owner from the participants, title without the nick."""
+    assert _items(MEETBOT, path="minutes.txt")[0] == (6, "Write the FOSDEM trip report", ("dcavalca",))
+
+
+def test_subject_then_dashed_owner() -> None:
+    """`Subject - Thomas to update the PR` names Thomas; the subject stays the title."""
+    assert _items("## Next steps\n\n- Name checks - Thomas to update the PR\n") == [
+        (3, "Name checks - Thomas to update the PR", ("Thomas",))]

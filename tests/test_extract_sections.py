@@ -73,3 +73,10 @@ def test_topic_word_late_in_a_label_is_no_agenda() -> None:
     """Under "Action items", "Release updates" with nested owners' lines is still an item, not a topic."""
     found = extract_text("## Action items\n\n- Release updates\n    - bob to tag it\n", path="n.md")
     assert [(i.line, i.title, i.description) for i in found] == [(3, "Release updates", "- bob to tag it")]
+
+
+def test_lazy_continuation_after_a_sentence_is_description() -> None:
+    """An unindented line after the last item's full stop is a remark, not part of the title."""
+    found = extract_text("### Next Steps\n- Follow up on the UI changes.\n[Minutes](http://x.org) are online.\n", path="n.md")
+    assert [(i.line, i.title, i.description) for i in found] == [
+        (2, "Follow up on the UI changes", "[Minutes](http://x.org) are online.")]

@@ -194,17 +194,18 @@ class _Walker:
         text = first["text"]
         line = self.loc.text_block(text)
         rest = children[1:]
+        text, tail = self._lazy_tail(text, line)
         task = TASK_BOX.match(text)
         if task and self.options.task_lists and self.agenda_level is None:
-            self._add(text[task.end():], line, rest, context, done=task.group(1) != " ", subtasks=True)
+            self._add(text[task.end():], line, rest, context, done=task.group(1) != " ", subtasks=True, lead=tail)
         elif self._is_marked(text) and not context.options:
-            self._add(text, line, rest, context)
+            self._add(text, line, rest, context, lead=tail)
         elif self.options.markers and "ction" in text and self._owned_action(text, line, rest, context):
             return
         elif rest and any(child["type"] == "list" for child in rest) and self._group(text, rest, context):
             return
         elif context.action and not self._numbered_rows(text, line, context):
-            self._add(text, line, rest, context)
+            self._add(text, line, rest, context, lead=tail)
         elif not context.action:
             if not self._numbered_rows(text, line, context) and not context.options:
                 self._marker_lines(text.strip().split("\n"), line, skip_first=True)
@@ -230,6 +231,18 @@ class _Walker:
         else:  # options or agenda topics: what is below is no action list
             self._inner(rest, _Context(options=label.kind == OPTIONS, default_owners=default))
         return True
+
+    def _lazy_tail(self, text: str, line: int) -> tuple[str, str]:
+        """A list item's text and the unindented lines after a finished sentence (a lazy continuation:
+        "- Follow up on the UI. / [Minutes](…) on GitHub." is the item, then a remark)."""
+        if "\n" not in text:
+            return text, ""
+        rows = text.split("\n")
+        lines = self.loc.lines
+        for offset in range(1, min(len(rows), len(lines) - line)):
+            if lines[line + offset][:1] not in (" ", "\t") and rows[offset - 1].rstrip().endswith((".", "!", "?")):
+                return "\n".join(rows[:offset]), "\n".join(rows[offset:]).strip()
+        return text, ""
 
     def _owned_action(self, text: str, line: int, rest: list[dict[str, Any]], context: _Context) -> bool:
         """"Ryan: new channels then. Mara owns the action item.": an item for Mara (the speaker's words)."""
@@ -271,12 +284,13 @@ class _Walker:
 
     def _add(
         self, raw: str, line: int, rest: list[dict[str, Any]], context: _Context, *, done: bool = False,
-        description: str = "", subtasks: bool = False,
+        description: str = "", subtasks: bool = False, lead: str = "",
     ) -> None:
         line = min(line, len(self.loc.lines) - 1)  # out-of-order mistune blocks: stay in the file
         index = len(self.found)
         self.found.append(Candidate(raw, line + 1))  # placeholder keeps document order
-        description = self._describe(rest, subtasks=subtasks) or description
+        described = self._describe(rest, subtasks=subtasks) or description
+        description = "\n\n".join(part for part in (lead, described) if part)
         rank = (LISTED if self._section_context().action else GROUPED) if context.action else MARKED
         self.found[index] = Candidate(
             raw, line + 1, self._section(), done, description, context.owners, rank, context.default_owners

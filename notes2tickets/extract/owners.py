@@ -22,6 +22,7 @@ _MEETBOT = re.compile(
 _CLAUSE = re.compile(
     r"(?:[,;]\s*(?:and\s+)?|\.\s+|\s+and\s+)(?=(?P<names>" + _NAMES + r")\s+(?:to|will)\s+[a-z])"
 )
+_DASHED = re.compile(r"\s[-\u2013\u2014]\s+(?P<names>" + _NAMES + r")\s+(?:to|will)\s+[a-z]")
 _REAL_NAMES = re.compile(r"\s+\([^()]*\)")
 # "FranciscoD update the docs": participants' nicks, then a lower-case verb (meetbot's ACTION lines).
 _BARE_LEAD = re.compile(r"(?P<names>" + _NICK + r"(?:" + _JOIN + _NICK + r")*)\s+(?=[a-z])")
@@ -94,7 +95,18 @@ def split_owners(text: str, raw: str = "", participants: frozenset[str] = frozen
         text = _take_trailing(text, names)
     if "@" in text:
         names.extend(m.group(1).rstrip(".") for m in _MENTION.finditer(text))
+    if not names and " to " in text:
+        names.extend(_dashed_owner(text))
     return Owners(text.strip(), tuple(dict.fromkeys(names)))
+
+
+def _dashed_owner(text: str) -> list[str]:
+    """"Feature names checks (PR #1) - Thomas to update the PR": the subject, then who does what."""
+    match = _DASHED.search(text)
+    if match is None:
+        return []
+    found = _split(match.group("names"))
+    return found if _plausible(found, allow_words=False) and all(n[:1].isupper() or n[:1] == "@" for n in found) else []
 
 
 def split_clauses(text: str) -> list[str]:
