@@ -43,3 +43,8 @@ def test_remarks_are_not_tasks() -> None:
     """"Note that …" under a task label is an observation."""
     text = "- data task:\n    - file an issue\n    - Note that the logs lack repo names\n"
     assert _items(text) == [(2, "File an issue", ())]
+
+
+def test_marked_question_is_a_request() -> None:
+    """`ACTION: can someone look at the failing test?` is marked: an item, question or not."""
+    assert _items("ACTION: can someone look at the failing test?\n") == [(1, "Can someone look at the failing test?", ())]

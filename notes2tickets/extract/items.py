@@ -72,7 +72,8 @@ def _build_one(
     title = _clean_title(owners.text)
     key = normalise_title(title)
     names = candidate.owners + clause.marker_owner + owners.names + meta.owners or candidate.default_owners
-    if key in NOT_ITEMS or is_review_entry(title) or is_remark(title) or (not names and is_question(title)):
+    question = not names and candidate.rank != MARKED and is_question(title)  # "ACTION: can someone …?" asks
+    if key in NOT_ITEMS or is_review_entry(title) or is_remark(title) or question:
         return None
     short, description = _limit(title, rest)
     return ActionItem(
