@@ -20,13 +20,12 @@ from .items import Candidate
 from .labels import ACTIONS, OPTIONS, OWNERS, read_label
 from .plain import PlainText, to_plain
 from .positions import LineLocator
+from .rows import SPEAKER, continues, has_status, lazy_tail, numbered_rows, owned_action
 from .render import describe_code, describe_html, indent
 from .tables import read_table
 from .syntax import (
-    OWNS_ACTION,
     RAW_MARKER,
     SENTENCE_MARKER,
-    STATUS_SUFFIX,
     TASK_BOX,
     is_action_heading,
     is_agenda,
@@ -194,7 +193,7 @@ class _Walker:
         text = first["text"]
         line = self.loc.text_block(text)
         rest = children[1:]
-        text, tail = self._lazy_tail(text, line)
+        text, tail = lazy_tail(text, self.loc.lines, line)
         task = TASK_BOX.match(text)
         if task and self.options.task_lists and self.agenda_level is None:
             self._add(text[task.end():], line, rest, context, done=task.group(1) != " ", subtasks=True, lead=tail)
@@ -232,54 +231,29 @@ class _Walker:
             self._inner(rest, _Context(options=label.kind == OPTIONS, default_owners=default))
         return True
 
-    def _lazy_tail(self, text: str, line: int) -> tuple[str, str]:
-        """A list item's text and the unindented lines after a finished sentence (a lazy continuation:
-        "- Follow up on the UI. / [Minutes](…) on GitHub." is the item, then a remark)."""
-        if "\n" not in text:
-            return text, ""
-        rows = text.split("\n")
-        lines = self.loc.lines
-        for offset in range(1, min(len(rows), len(lines) - line)):
-            if lines[line + offset][:1] not in (" ", "\t") and rows[offset - 1].rstrip().endswith((".", "!", "?")):
-                return "\n".join(rows[:offset]), "\n".join(rows[offset:]).strip()
-        return text, ""
-
     def _owned_action(self, text: str, line: int, rest: list[dict[str, Any]], context: _Context) -> bool:
-        """"Ryan: new channels then. Mara owns the action item.": an item for Mara (the speaker's words)."""
-        first = text.strip().split("\n")[0]
-        owns = OWNS_ACTION.search(first)
-        if owns is None or not first[: owns.start()].strip(" \t.;"):
-            return False
-        words = _SPEAKER_LEAD.sub("", first[: owns.start()], count=1)
-        owner = (owns.group("owner") or owns.group("for")).strip()
-        self._add(words, line, rest, context._replace(owners=context.owners + (owner,)))
-        return True
+        """"Ryan: new channels then. Mara owns the action item.": an item for Mara."""
+        owned = owned_action(text)
+        if owned is not None:
+            self._add(owned[0], line, rest, context._replace(owners=context.owners + (owned[1],)))
+        return owned is not None
 
     def _numbered_rows(self, text: str, line: int, context: _Context) -> bool:
-        """"**Action items:**" with "7. task" rows below it in the same paragraph (a nested ordered list whose
-        numbering continues is a paragraph to CommonMark): each row at the list's depth is an item."""
-        rows = text.strip().split("\n")
-        if len(rows) < 2 or not _NUMBERED.match(rows[1]) or not self.options.action_sections:
+        """The numbered rows of a bold action line's paragraph are items (see ``rows.numbered_rows``)."""
+        if not self.options.action_sections:
             return False
-        head = rows[0].strip()
-        bold = head.startswith(("**", "__")) and head.rstrip(":").endswith(("**", "__"))
-        if not bold or not is_action_heading(head.strip("*_: \t"), self.options.section_headings):
-            return False
-        depths = [_depth(self.loc.lines[line + offset]) for offset in range(1, len(rows))]
-        top = min(depth for depth, row in zip(depths, rows[1:]) if _NUMBERED.match(row))
+        found = numbered_rows(text, self.loc.lines, line, self.options.section_headings)
         inner = _Context(action=True, default_owners=context.default_owners)
-        for offset, (depth, row) in enumerate(zip(depths, rows[1:]), start=1):
-            number = _NUMBERED.match(row)
-            if number and depth == top:
-                self._add(row[number.end():], line + offset, [], inner)
-        return True
+        for offset, row in found or ():
+            self._add(row, line + offset, [], inner)
+        return found is not None
 
     def _is_marked(self, text: str) -> bool:
         if not self.options.markers:
             return False
         match = RAW_MARKER.match(text)
         if match is None:
-            return ")" in text[-3:] and STATUS_SUFFIX.search(text) is not None and bool(TEXT_CHARS.search(text))
+            return has_status(text)
         return bool(text[match.end():].strip().strip("*_"))
 
     def _add(
@@ -307,11 +281,11 @@ class _Walker:
             if offset == 0 and skip_first:
                 continue
             sentence = SENTENCE_MARKER.search(row) if current is None and "ction" in row else None
-            if self._is_marked(row) or (speakers and _SPEAKER.match(row)) or sentence:
+            if self._is_marked(row) or (speakers and SPEAKER.match(row)) or sentence:
                 if current:
                     self._add("\n".join(current), line + start, [], _Context())
                 current, start = [row[sentence.end():] if sentence and not self._is_marked(row) else row], offset
-            elif current is not None and _continues(current[-1], row):
+            elif current is not None and continues(current[-1], row):
                 current.append(row)
             elif current is not None:
                 self._add("\n".join(current), line + start, [], _Context())
@@ -396,24 +370,6 @@ class _Walker:
                 self.loc.text_block(token["text"])
         for child in token.get("children", ()):
             self._locate_only(child)
-
-
-def _continues(previous: str, row: str) -> bool:
-    """A wrapped line continues an item; a new sentence after a full stop does not."""
-    stripped = row.strip()
-    if not stripped:
-        return False
-    return not previous.rstrip().endswith((".", "!", "?")) and (stripped[0].islower() or row[:1] in " \t")
-
-
-_SPEAKER_LEAD = re.compile(r"^[ \t]*(?:\*\*|__)?[A-Z][\w .'-]{0,30}?(?:\*\*|__)?:[ \t]+")
-_SPEAKER = re.compile(r"[ \t]*(?:\*\*|__)[^*_\n]{1,40}?(?::(?:\*\*|__)|(?:\*\*|__)[ \t]*:)[ \t]+\S")
-TEXT_CHARS = re.compile(r"\w.*\w.*[(\[]")  # words before the status
-_NUMBERED = re.compile(r"[ \t]*\d{1,9}[.)][ \t]+(?=\S)")
-
-
-def _depth(row: str) -> int:
-    return len(row) - len(row.lstrip(" \t"))
 
 
 def _is_person(label: str) -> bool:
