@@ -116,3 +116,15 @@ def test_subject_then_dashed_owner() -> None:
     """`Subject - Thomas to update the PR` names Thomas; the subject stays the title."""
     assert _items("## Next steps\n\n- Name checks - Thomas to update the PR\n") == [
         (3, "Name checks - Thomas to update the PR", ("Thomas",))]
+
+
+def test_owner_line_next_to_the_item() -> None:
+    """An `Owner: X` line right after the item (same paragraph or its own) names X."""
+    assert _items("ACTION: fix the mirror\nOwner: bob\n") == [(1, "Fix the mirror", ("bob",))]
+    assert _items("- [ ] rotate keys\n\n  Owner: anna\n") == [(1, "Rotate keys", ("anna",))]
+
+
+def test_framed_group_label_names_owners() -> None:
+    """In an action section, `**Anna and Bob:**`, `@carl:` or `jdoe:` over a nested list owns it; `**Docs:**` does not."""
+    text = "## Action items\n\n- **Anna and Bob:**\n  - fix X\n- **Docs:**\n  - write Y\n- @carl:\n  - test Z\n"
+    assert _items(text) == [(4, "Fix X", ("Anna", "Bob")), (6, "Write Y", ()), (8, "Test Z", ("carl",))]

@@ -96,15 +96,16 @@ def _build_one(
 
 
 def _token_bullets(description: str) -> tuple[str, str]:
-    """Nested bullets that are one metadata token each ("- Owner: bob", "- Due: 2024-02-01") belong to the item:
+    """Nested bullets or lines that are one metadata token each ("- Owner: bob", "Due: 2024-02-01") belong to the item:
     the description without them, and their text to read the tokens from."""
     if ":" not in description:
         return description, ""
     kept, tokens = [], []
     for line in description.split("\n"):
         bullet = _BULLET.fullmatch(line)
-        if bullet and is_token_line(bullet.group(1)):
-            tokens.append(bullet.group(1).strip().rstrip("."))
+        token = bullet.group(1) if bullet else line  # "- Owner: bob", or "Owner: bob" on its own line
+        if is_token_line(token):
+            tokens.append(token.strip().rstrip("."))
         else:
             kept.append(line)
     return "\n".join(kept).strip("\n"), "".join(" " + token for token in tokens)

@@ -67,3 +67,23 @@ def read_label(text: str, phrases: Sequence[str], *, in_action: bool) -> Optiona
     if in_action and _TOPIC.search(label) and len(label.split()) <= 12:
         return Label(TOPIC)
     return None
+
+
+# A nick ("jdoe", "FranciscoD", "@carl"), or a full name ("Neal Gompa"); a lone capitalised word is not.
+_PERSON = re.compile(r"@[\w.-]+(?::[\w.-]+)?|[a-z][\w.|-]*|[A-Z][a-z'-]+ [A-Z][\w'-]+|\w*[a-z]\w*[A-Z\d_]\w*")
+_FIRST_NAME = re.compile(r"[A-Z][a-z'-]+")
+
+
+def framed_label_owners(text: str) -> Optional[tuple[str, ...]]:
+    """For a bold or colon-ended bullet in an action section ("**Anna and Bob:**", "@carl:", "Docs:"):
+    the owners it names, none for a plain word ("Docs", "Anna" alone could be a topic); None when the
+    bullet is not framed as a label."""
+    stripped = text.strip()
+    label = stripped.strip("*_ \t")
+    if "\n" in label or not (label != stripped or label.endswith(":")):
+        return None
+    names = [n.strip() for n in _SPLIT.split(label.rstrip(":*_ \t")) if n.strip()]
+    several = len(names) > 1  # "Anna and Bob": two first names are people
+    if names and all(_PERSON.fullmatch(n) or (several and _FIRST_NAME.fullmatch(n)) for n in names):
+        return tuple(names)
+    return ()

@@ -17,7 +17,7 @@ from notes2tickets.model import ExtractOptions
 
 from .dedup import GROUPED, LISTED, MARKED
 from .items import Candidate
-from .labels import ACTIONS, OPTIONS, OWNERS, read_label
+from .labels import ACTIONS, OPTIONS, OWNERS, Label, framed_label_owners, read_label
 from .plain import PlainText, to_plain
 from .positions import LineLocator
 from .rows import SPEAKER, continues, has_status, lazy_tail, numbered_rows, owned_action
@@ -215,10 +215,13 @@ class _Walker:
         phrases = self.options.section_headings
         bare = text.strip().strip("*_ \t")
         if context.action and context.by_person and "\n" not in bare:
-            owners = (bare.rstrip(":*_ \t"),) if _is_person(bare) else ()
-            self._inner(rest, _Context(action=True, owners=owners))
+            person = (bare.rstrip(":*_ \t"),) if _is_person(bare) else ()
+            self._inner(rest, _Context(action=True, owners=person))
             return True
         label = read_label(text, phrases, in_action=context.action)
+        if label is None and context.action:
+            owners = framed_label_owners(text)  # "**Anna and Bob:**" over their tasks
+            label = None if owners is None else Label(ACTIONS, owners)
         if label is None or (label.kind == ACTIONS and not self.options.action_sections):
             return False
         default = context.default_owners

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
+from .metadata import is_token_line
 from .syntax import OWNS_ACTION, STATUS_SUFFIX, is_action_heading
 
 # "**SH:** text", "**SH**: text": a speaker tag opening a line.
@@ -29,6 +30,8 @@ def continues(previous: str, row: str) -> bool:
     stripped = row.strip()
     if not stripped:
         return False
+    if is_token_line(stripped):
+        return True  # "ACTION: fix the mirror" then "Owner: bob"
     return not previous.rstrip().endswith(_SENTENCE_END) and (stripped[0].islower() or row[:1] in " \t")
 
 
