@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Mapping, NamedTuple
 
+from .names import FILE_NAME, NOT_NAMES, plausible
+
 # An IRC/FAS nick, a Matrix id (@nick:server.org), or two capitalised words.
 _NICK = r"@?[A-Za-z_][\w.|-]{0,39}(?::[\w-]+(?:\.[\w-]+)+)?"
 _NAME = r"(?:[A-Z][\w'-]+ [A-Z][\w'-]+|" + _NICK + r")"
@@ -50,33 +52,7 @@ _LEADING_DASH = re.compile(r"(?P<names>" + _NAMES + r")\s+[-\u2013\u2014]\s+(?=[
 _MENTION = re.compile(r"(?<![\w@/.])@(" + _NICK[2:] + r")")
 _SPLIT = re.compile(_JOIN)
 
-# Words that stand before "to"/"will"/":" in prose but are nobody's name.
-_NOT_NAMES = frozenset(
-    """
-    a an the i we you he she it they them us someone somebody everyone everybody anyone anybody nobody all
-    team people folks this that these those there here who what when where why how which need needs try
-    want wants going plan plans continue decide ask remember way time ability able unable nothing something
-    anything refer reply add go talk write reach switch migrate update respond subscribe also then and or but
-    next note notes nb ps fyi info idea agreed help link topic question answer decision result summary status
-    done blocked wip update proposal owner owners assignee due priority tags tag milestone private action
-    actions ai ais todo task tasks item items followup follow-up followups reminder important urgent optional
-    later soon maybe please thanks welcome re edit tbd n/a none new old open closed carried over still again
-    one each both other others group sig board council fesco steering maintainers volunteer volunteers unassigned
-    port backport upgrade downgrade move push post send submit apply return get listen come convert change
-    rename copy forward point redirect default compare contribute propose bring pin bump set map migrate
-    limit close open reopen revert switch turn hand pass due according related prior similar back up down
-    ci qa pr prs api ui ux rc os doc docs faq rfc sig cve irc ml
-    """.split()
-)
-
-
-_GROUP_WORDS = frozenset(
-    "leads chairs members reviewers maintainers owners folks admins contributors committers everyone all team "
-    "teams people volunteers staff".split()
-)
 _NICK_PREFIX = 4
-# Upper-case initials ("JF to", "SA") are people; longer capitals ("KIWI") are acronyms.
-_INITIALS = 3
 
 
 class Owners(NamedTuple):
@@ -106,7 +82,7 @@ def _dashed_owner(text: str) -> list[str]:
     if match is None:
         return []
     found = _split(match.group("names"))
-    return found if _plausible(found, allow_words=False) and all(n[:1].isupper() or n[:1] == "@" for n in found) else []
+    return found if plausible(found, allow_words=False) and all(n[:1].isupper() or n[:1] == "@" for n in found) else []
 
 
 def split_clauses(text: str) -> list[str]:
@@ -116,7 +92,7 @@ def split_clauses(text: str) -> list[str]:
     parts, start = [], 0
     for match in _CLAUSE.finditer(text):
         names = _split(_REAL_NAMES.sub("", match.group("names")))
-        if match.start() > start and _plausible(names, allow_words=False) and _MEETBOT.match(text, start, match.start()):
+        if match.start() > start and plausible(names, allow_words=False) and _MEETBOT.match(text, start, match.start()):
             parts.append(text[start:match.start()])
             start = match.end()
     return parts + [text[start:]]
@@ -126,7 +102,7 @@ def split_owner_cell(cell: str) -> tuple[str, ...]:
     """The names in a table's owner cell ("@anna, Bob", "Anna Smith & chen"); none for "TBD", "-", "all"."""
     bare = re.sub(r"[*_`~]+", "", cell).strip()
     names = [n.strip("()[] ") for n in _split(bare)]
-    return tuple(n for n in names if _plausible([n], allow_words=True) and n.strip("?-").strip())
+    return tuple(n for n in names if plausible([n], allow_words=True) and n.strip("?-").strip())
 
 
 def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[str]) -> str:
@@ -144,7 +120,7 @@ def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[st
             continue
         if match:
             found = _split(_REAL_NAMES.sub("", match.group("names")))
-            if _plausible(found, allow_words=pattern is not _MEETBOT):
+            if plausible(found, allow_words=pattern is not _MEETBOT):
                 names.extend(found)
                 return _capitalise(text[match.end():])
     return _take_participants(text, names, participants) if participants else text
@@ -153,7 +129,7 @@ def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[st
 def _take_bold(text: str, raw: str, names: list[str], participants: frozenset[str]) -> str | None:
     """``**Name**: task`` or ``**nick** task`` / ``**a b c** : task``; None when the bold is no owner."""
     bold = _BOLD_LABEL.match(raw)
-    if bold and _plausible([bold.group("name").strip()], allow_words=True):
+    if bold and plausible([bold.group("name").strip()], allow_words=True):
         label = re.match(r"\s*" + re.escape(bold.group("name").strip()) + r"\s*:\s*", text)
         if label:
             names.extend(_bold_names(bold.group("name").strip()))
@@ -163,7 +139,7 @@ def _take_bold(text: str, raw: str, names: list[str], participants: frozenset[st
         found = [n for n in re.split(r"[ ,&]+(?:and )?", nicks.group("names")) if n]
         label = re.match(r"\s*" + r"\W+".join(re.escape(n) for n in found) + r"\s*:?\s+", text)
         nicks_only = all(_nick_like(n) or _took_part(n, participants) for n in found)
-        if label and nicks_only and _plausible(found, allow_words=False):
+        if label and nicks_only and plausible(found, allow_words=False):
             names.extend(found)
             return _capitalise(text[label.end():])
     return None
@@ -183,12 +159,9 @@ def _took_part(name: str, participants: frozenset[str]) -> bool:
     return len(bare) >= _NICK_PREFIX and any(nick.startswith(bare) for nick in participants)
 
 
-_FILE_NAME = re.compile(r"\.(?:py|md|rst|txt|ya?ml|json|toml|cfg|ini|spec|sh|c|h|js|ts|go|rs|html|xml|conf|in)$", re.I)
-
-
 def _not_people(names: list[str], raw: str) -> bool:
     """Code identifiers (`` `TunedClassifier`: ``), file names and URLs before a colon are subjects, not owners."""
-    return any(("`" + name) in raw or _FILE_NAME.search(name) or "/" in name for name in names)
+    return any(("`" + name) in raw or FILE_NAME.search(name) or "/" in name for name in names)
 
 
 def _bold_names(label: str) -> list[str]:
@@ -205,7 +178,7 @@ def _take_participants(text: str, names: list[str], participants: frozenset[str]
     if match is None:
         return text
     found = _split(match.group("names"))
-    if not all(_took_part(n, participants) and n.lower() not in _NOT_NAMES for n in found):
+    if not all(_took_part(n, participants) and n.lower() not in NOT_NAMES for n in found):
         return text
     names.extend(found)
     return _capitalise(text[match.end():])
@@ -221,14 +194,14 @@ def _take_trailing(text: str, names: list[str]) -> str:
     tentative = _TENTATIVE.search(text) if text.rstrip(" .").endswith((")", "]")) else None
     if tentative and (tentative.group("when") or "?" in tentative.group("names")) and tentative.start() > 0:
         found = [n.rstrip("?") for n in re.split(r"\?\s*|" + _JOIN, tentative.group("names")) if n and n.strip("?")]
-        if _plausible(found, allow_words=False):
+        if plausible(found, allow_words=False):
             names.extend(found)
             when = tentative.group("when")
             return text[: tentative.start()] + (f" ({when.strip()})" if when else "")
     match = _TRAILING.search(text)
     if match:
         found = [n.rstrip(".") for n in _split(match.group("names") or match.group("mentions") or match.group("arrowed"))]
-        if _plausible(found, allow_words=False) and match.start() > 0:
+        if plausible(found, allow_words=False) and match.start() > 0:
             names.extend(found)
             return text[: match.start()]
     return text
@@ -236,21 +209,6 @@ def _take_trailing(text: str, names: list[str]) -> str:
 
 def _split(names: str) -> list[str]:
     return [n.strip() for n in _SPLIT.split(names) if n.strip()]
-
-
-def _plausible(names: list[str], *, allow_words: bool) -> bool:
-    """Reject pronouns, verbs and labels; shouting acronyms ("KIWI") are not people."""
-    for name in names:
-        bare = name.lstrip("@").lower()
-        if not bare or bare in _NOT_NAMES or bare.split(" ")[0] in _NOT_NAMES:
-            return False
-        if not name.startswith("@") and len(name) > _INITIALS and name.isupper() and not allow_words:
-            return False
-        if " " in name and any(len(word) > _INITIALS and word.isupper() for word in name.split(" ")):
-            return False  # "Rebuild JIRA" is a task and a product, not a person
-        if _GROUP_WORDS.intersection(bare.split(" ")) or _FILE_NAME.search(name) or "/" in name:
-            return False  # "Project Leads" is a group: named in the title, assigning nobody
-    return bool(names)
 
 
 def _capitalise(text: str) -> str:
