@@ -19,7 +19,7 @@ from .items import Candidate, build_items
 from .markdown import scan_markdown
 from .meeting import make_meeting, split_front_matter
 from .meetbot import looks_like_meetbot, scan_meetbot
-from .participants import add_people, find_participants
+from .participants import Participants
 from .plain import PlainText
 from .positions import split_lines
 from .reader import NOTE_SUFFIXES, find_notes, read_note
@@ -110,8 +110,7 @@ def _build(
     options: ExtractOptions,
     text: str,
 ) -> list[ActionItem]:
-    people = find_participants(text)
-    people = add_people(people, tuple(name for candidate in candidates for name in candidate.owners))
+    people = Participants(text, tuple(name for candidate in candidates for name in candidate.owners))
     items: list[ActionItem] = []
     ranks: list[int] = []
     for candidate in candidates:

@@ -11,6 +11,7 @@ from .dedup import MARKED
 from .fingerprint import fingerprint, normalise_title
 from .metadata import is_token_line, parse_metadata, strip_attribution
 from .owners import resolve, split_clauses, split_owners
+from .participants import NOBODY, Participants
 from .plain import PlainText
 from .syntax import NOT_ITEMS, PLAIN_MARKER, is_question, is_remark, is_review_entry
 
@@ -39,7 +40,7 @@ def build_items(
     path: str,
     meeting: Meeting,
     options: ExtractOptions,
-    participants: frozenset[str] = frozenset(),
+    participants: Participants = NOBODY,
 ) -> list[ActionItem]:
     """Interpret the text of one candidate: usually one item, two for "A to do x, and B to do y"."""
     if plain.struck and not plain.text.strip(" \t:-"):
@@ -58,7 +59,7 @@ def build_items(
 class _Clause(NamedTuple):
     raw: str  # the Markdown the clause starts, for "**Name**:" (empty for a later clause)
     marker_owner: tuple[str, ...]
-    participants: frozenset[str]
+    participants: Participants
     split: bool  # one of several clauses: the description belongs to the first only
 
 

@@ -193,7 +193,7 @@ class _Walker:
         text = first["text"]
         line = self.loc.text_block(text)
         rest = children[1:]
-        text, tail = lazy_tail(text, self.loc.lines, line)
+        text, tail = lazy_tail(text, self.loc.lines, line) if "\n" in text else (text, "")
         task = TASK_BOX.match(text)
         if task and self.options.task_lists and self.agenda_level is None:
             self._add(text[task.end():], line, rest, context, done=task.group(1) != " ", subtasks=True, lead=tail)
@@ -203,10 +203,10 @@ class _Walker:
             return
         elif rest and any(child["type"] == "list" for child in rest) and self._group(text, rest, context):
             return
-        elif context.action and not self._numbered_rows(text, line, context):
+        elif context.action and not ("\n" in text and self._numbered_rows(text, line, context)):
             self._add(text, line, rest, context, lead=tail)
         elif not context.action:
-            if not self._numbered_rows(text, line, context) and not context.options:
+            if not ("\n" in text and self._numbered_rows(text, line, context)) and not context.options:
                 self._marker_lines(text.strip().split("\n"), line, skip_first=True)
             self._inner(rest, _Context(default_owners=context.default_owners, options=context.options))
 
@@ -256,7 +256,7 @@ class _Walker:
             return False
         match = RAW_MARKER.match(text)
         if match is None:
-            return has_status(text)
+            return ")" in text[-3:] and has_status(text)
         return bool(text[match.end():].strip().strip("*_"))
 
     def _add(
@@ -268,7 +268,8 @@ class _Walker:
         self.found.append(Candidate(raw, line + 1))  # placeholder keeps document order
         described = self._describe(rest, subtasks=subtasks) or description
         description = "\n\n".join(part for part in (lead, described) if part)
-        rank = (LISTED if self._section_context().action else GROUPED) if context.action else MARKED
+        in_section = self.action_level is not None or self.pseudo is not None
+        rank = (LISTED if in_section else GROUPED) if context.action else MARKED
         self.found[index] = Candidate(
             raw, line + 1, self._section(), done, description, context.owners, rank, context.default_owners
         )

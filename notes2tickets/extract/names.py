@@ -42,8 +42,9 @@ def plausible(names: list[str], *, allow_words: bool) -> bool:
             return False
         if not name.startswith("@") and len(name) > _INITIALS and name.isupper() and not allow_words:
             return False
-        if " " in name and any(len(word) > _INITIALS and word.isupper() for word in name.split(" ")):
+        words = bare.split(" ") if " " in bare else (bare,)
+        if len(words) > 1 and any(len(word) > _INITIALS and word.isupper() for word in name.split(" ")):
             return False  # "Rebuild JIRA" is a task and a product, not a person
-        if _GROUP_WORDS.intersection(bare.split(" ")) or FILE_NAME.search(name) or "/" in name:
+        if _GROUP_WORDS.intersection(words) or "/" in name or ("." in name and FILE_NAME.search(name)):
             return False  # "Project Leads" is a group: named in the title, assigning nobody
     return bool(names)

@@ -6,6 +6,7 @@ import re
 from typing import Mapping, NamedTuple
 
 from .names import FILE_NAME, NOT_NAMES, plausible
+from .participants import NOBODY, Participants
 
 # An IRC/FAS nick, a Matrix id (@nick:server.org), or two capitalised words.
 _NICK = r"@?[A-Za-z_][\w.|-]{0,39}(?::[\w-]+(?:\.[\w-]+)+)?"
@@ -52,7 +53,6 @@ _LEADING_DASH = re.compile(r"(?P<names>" + _NAMES + r")\s+[-\u2013\u2014]\s+(?=[
 _MENTION = re.compile(r"(?<![\w@/.])@(" + _NICK[2:] + r")")
 _SPLIT = re.compile(_JOIN)
 
-_NICK_PREFIX = 4
 
 
 class Owners(NamedTuple):
@@ -62,9 +62,9 @@ class Owners(NamedTuple):
     names: tuple[str, ...]
 
 
-def split_owners(text: str, raw: str = "", participants: frozenset[str] = frozenset()) -> Owners:
+def split_owners(text: str, raw: str = "", participants: Participants = NOBODY) -> Owners:
     """Find owners in a plain-text title; ``raw`` is its Markdown (for ``**Name**:``); ``participants``
-    are the lower-cased nicks of the meeting (``nick verb …`` names an owner only for them)."""
+    are the meeting's (``nick verb …`` names an owner only for them)."""
     names: list[str] = []
     text = _take_lead(text, raw, names, participants)
     if text.rstrip(" .").endswith((")", "]")) or "@" in text or _ARROWED.search(text):
@@ -87,8 +87,8 @@ def _dashed_owner(text: str) -> list[str]:
 
 def split_clauses(text: str) -> list[str]:
     """"Ben to update the repo, and JF to update the issue" is two actions for two owners; else one."""
-    if not _MEETBOT.match(text):
-        return [text]
+    if text.count(" to ") + text.count(" will ") < 2 or not _MEETBOT.match(text):
+        return [text]  # cheap: one owner phrase at most
     parts, start = [], 0
     for match in _CLAUSE.finditer(text):
         names = _split(_REAL_NAMES.sub("", match.group("names")))
@@ -105,7 +105,7 @@ def split_owner_cell(cell: str) -> tuple[str, ...]:
     return tuple(n for n in names if plausible([n], allow_words=True) and n.strip("?-").strip())
 
 
-def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[str]) -> str:
+def _take_lead(text: str, raw: str, names: list[str], participants: Participants) -> str:
     if raw[:3].lstrip()[:1] in ("*", "_"):
         taken = _take_bold(text, raw, names, participants)
         if taken is not None:
@@ -123,10 +123,10 @@ def _take_lead(text: str, raw: str, names: list[str], participants: frozenset[st
             if plausible(found, allow_words=pattern is not _MEETBOT):
                 names.extend(found)
                 return _capitalise(text[match.end():])
-    return _take_participants(text, names, participants) if participants else text
+    return _take_participants(text, names, participants)
 
 
-def _take_bold(text: str, raw: str, names: list[str], participants: frozenset[str]) -> str | None:
+def _take_bold(text: str, raw: str, names: list[str], participants: Participants) -> str | None:
     """``**Name**: task`` or ``**nick** task`` / ``**a b c** : task``; None when the bold is no owner."""
     bold = _BOLD_LABEL.match(raw)
     if bold and plausible([bold.group("name").strip()], allow_words=True):
@@ -138,7 +138,7 @@ def _take_bold(text: str, raw: str, names: list[str], participants: frozenset[st
     if nicks:
         found = [n for n in re.split(r"[ ,&]+(?:and )?", nicks.group("names")) if n]
         label = re.match(r"\s*" + r"\W+".join(re.escape(n) for n in found) + r"\s*:?\s+", text)
-        nicks_only = all(_nick_like(n) or _took_part(n, participants) for n in found)
+        nicks_only = all(_nick_like(n) or participants.took_part(n) for n in found)
         if label and nicks_only and plausible(found, allow_words=False):
             names.extend(found)
             return _capitalise(text[label.end():])
@@ -149,14 +149,6 @@ def _nick_like(name: str) -> bool:
     """"sjodogne", "FranciscoD", "jdoe2": written as a nick. "Infra" could be anything."""
     bare = name.lstrip("@")
     return bare[:1].islower() or any(c.isupper() for c in bare[1:]) or any(c.isdigit() or c == "_" for c in bare)
-
-
-def _took_part(name: str, participants: frozenset[str]) -> bool:
-    """A participant's nick, or (four letters or more) how one begins: "kaitlyn" for kaitlynabdo."""
-    bare = name.lstrip("@").split(":", 1)[0].lower()
-    if bare in participants:
-        return True
-    return len(bare) >= _NICK_PREFIX and any(nick.startswith(bare) for nick in participants)
 
 
 def _not_people(names: list[str], raw: str) -> bool:
@@ -172,13 +164,13 @@ def _bold_names(label: str) -> list[str]:
     return [label]
 
 
-def _take_participants(text: str, names: list[str], participants: frozenset[str]) -> str:
+def _take_participants(text: str, names: list[str], participants: Participants) -> str:
     """``FranciscoD update docs``: a lead of participants' nicks and a lower-case word."""
     match = _BARE_LEAD.match(text)
     if match is None:
         return text
     found = _split(match.group("names"))
-    if not all(_took_part(n, participants) and n.lower() not in NOT_NAMES for n in found):
+    if not all(n.lower() not in NOT_NAMES and participants.took_part(n) for n in found):
         return text
     names.extend(found)
     return _capitalise(text[match.end():])

@@ -24,6 +24,30 @@ _TRACES = re.compile(
 _HINT = re.compile(r":\d\d|Meeting started by|\(\d{1,6}\)[ \t]*$", re.MULTILINE)
 
 
+_NICK_PREFIX = 4  # "kaitlyn" stands for kaitlynabdo; "kai" is too short to say
+
+
+class Participants:
+    """The participants of one document, found on first use (most items name their owner without them)."""
+
+    def __init__(self, text: str = "", owners: tuple[str, ...] = ()) -> None:
+        self._text = text
+        self._owners = owners
+        self._nicks: frozenset[str] | None = None
+
+    def took_part(self, name: str) -> bool:
+        """A participant's nick, or (four letters or more) how one begins."""
+        if self._nicks is None:
+            self._nicks = add_people(find_participants(self._text), self._owners)
+        bare = bare_nick(name)
+        if bare in self._nicks:
+            return True
+        return len(bare) >= _NICK_PREFIX and any(nick.startswith(bare) for nick in self._nicks)
+
+
+NOBODY = Participants()
+
+
 def find_participants(text: str) -> frozenset[str]:
     """Lower-cased nicks (without ``@`` and Matrix server) of everyone the notes show taking part."""
     if _HINT.search(text) is None:

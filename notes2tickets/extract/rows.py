@@ -38,8 +38,8 @@ def continues(previous: str, row: str) -> bool:
 def lazy_tail(text: str, lines: Sequence[str], line: int) -> tuple[str, str]:
     """A list item's text and the unindented lines after a finished sentence (a lazy continuation:
     "- Follow up on the UI." then "[Minutes](…) on GitHub." is the item, then a remark)."""
-    if "\n" not in text:
-        return text, ""
+    if ".\n" not in text and "!\n" not in text and "?\n" not in text:
+        return text, ""  # cheap: no finished sentence before a line break
     rows = text.split("\n")
     for offset in range(1, min(len(rows), len(lines) - line)):
         if lines[line + offset][:1] not in (" ", "\t") and rows[offset - 1].rstrip().endswith(_SENTENCE_END):
@@ -60,6 +60,8 @@ def owned_action(text: str) -> Optional[tuple[str, str]]:
 def numbered_rows(text: str, lines: Sequence[str], line: int, phrases: Sequence[str]) -> Optional[list[tuple[int, str]]]:
     """"**Action items:**" with "7. task" rows below it in the same paragraph (a nested ordered list whose
     numbering continues is a paragraph to CommonMark): (offset, text) of each row at the list's depth."""
+    if "\n" not in text or not text.lstrip().startswith(("**", "__")):
+        return None  # cheap: no bold line with rows below it
     rows = text.strip().split("\n")
     if len(rows) < 2 or not _NUMBERED.match(rows[1]):
         return None

@@ -26,14 +26,14 @@ _LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
 _REFERENCE = re.compile(r"`([^`<]+)`__?(?!\w)")
 _LITERAL = re.compile(r"``([^`]+)``")
 _ENOUGH_SIGNS = 2
-_HINTS = (".. ", "#. ", "#.\t", "(#)", "`_", ":date:", ":author:", ":tags:", ":category:", ":slug:")
+_HINTS = ("\n.. ", "#.", "(#)", "`_", "\n:")
 
 
 def is_rst(text: str, path: str) -> bool:
     """A ``.rst`` file, or a file showing reStructuredText constructs no Markdown uses."""
     if PurePath(path).suffix.lower() in RST_SUFFIXES:
         return True
-    if not any(hint in text for hint in _HINTS):
+    if not text.startswith((".. ", ":")) and not any(hint in text for hint in _HINTS):
         return False  # cheap: most Markdown has none of these
     signs = len(_SIGNS.findall(text, 0, 200_000))
     if signs >= _ENOUGH_SIGNS:
