@@ -74,7 +74,6 @@ class _Context(NamedTuple):
     owners: tuple[str, ...] = ()
     default_owners: tuple[str, ...] = ()  # a HackMD "[name=X]" section: X unless the item names someone
     options: bool = False  # under "possible actions:": marked lines are options, not items
-    subtask: bool = False  # nested in a task item: its checkboxes are the task's checklist
 
 
 class _Walker:
@@ -203,10 +202,12 @@ class _Walker:
             return
         elif rest and any(child["type"] == "list" for child in rest) and self._group(text, rest, context):
             return
-        elif context.action and not ("\n" in text and self._numbered_rows(text, line, context)):
+        elif "\n" in text and self._numbered_rows(text, line, context):
+            self._inner(rest, _Context(default_owners=context.default_owners))
+        elif context.action:
             self._add(text, line, rest, context, lead=tail)
-        elif not context.action:
-            if not ("\n" in text and self._numbered_rows(text, line, context)) and not context.options:
+        else:
+            if not context.options:
                 self._marker_lines(text.strip().split("\n"), line, skip_first=True)
             self._inner(rest, _Context(default_owners=context.default_owners, options=context.options))
 
@@ -284,11 +285,12 @@ class _Walker:
         for offset, row in enumerate(rows):
             if offset == 0 and skip_first:
                 continue
-            sentence = SENTENCE_MARKER.search(row) if current is None and "ction" in row else None
-            if self._is_marked(row) or (speakers and SPEAKER.match(row)) or sentence:
+            marked = self._is_marked(row) or (speakers and SPEAKER.match(row) is not None)
+            sentence = None if marked or current is not None or "ction" not in row else SENTENCE_MARKER.search(row)
+            if marked or sentence:
                 if current:
                     self._add("\n".join(current), line + start, [], _Context())
-                current, start = [row[sentence.end():] if sentence and not self._is_marked(row) else row], offset
+                current, start = [row[sentence.end():] if sentence else row], offset
             elif current is not None and continues(current[-1], row):
                 current.append(row)
             elif current is not None:
