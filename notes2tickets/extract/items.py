@@ -49,7 +49,7 @@ def build_items(
     clauses = split_clauses(strip_attribution(text))
     items = []
     for index, clause in enumerate(clauses):
-        context = _Clause(candidate.raw if index == 0 else "", marker_owner, participants, len(clauses) > 1)
+        context = _Clause(candidate.raw if index == 0 else "", marker_owner, participants, index == 0)
         item = _build_one(clause, candidate, plain, context, path=path, meeting=meeting, options=options)
         if item is not None:
             items.append(item)
@@ -60,14 +60,14 @@ class _Clause(NamedTuple):
     raw: str  # the Markdown the clause starts, for "**Name**:" (empty for a later clause)
     marker_owner: tuple[str, ...]
     participants: Participants
-    split: bool  # one of several clauses: the description belongs to the first only
+    first: bool  # the description belongs to the first clause only
 
 
 def _build_one(
     text: str, candidate: Candidate, plain: PlainText, clause: _Clause, *, path: str, meeting: Meeting,
     options: ExtractOptions,
 ) -> ActionItem | None:
-    rest, tokens = _token_bullets(candidate.description if clause.raw or not clause.split else "")
+    rest, tokens = _token_bullets(candidate.description if clause.first else "")
     meta = parse_metadata(text + tokens, plain.urls)
     owners = split_owners(meta.text, clause.raw, clause.participants)
     title = _clean_title(owners.text)
