@@ -128,3 +128,12 @@ def test_framed_group_label_names_owners() -> None:
     """In an action section, `**Anna and Bob:**`, `@carl:` or `jdoe:` over a nested list owns it; `**Docs:**` does not."""
     text = "## Action items\n\n- **Anna and Bob:**\n  - fix X\n- **Docs:**\n  - write Y\n- @carl:\n  - test Z\n"
     assert _items(text) == [(4, "Fix X", ("Anna", "Bob")), (6, "Write Y", ()), (8, "Test Z", ("carl",))]
+
+
+def test_attendees_are_participants() -> None:
+    """Bullets under an "Attendees" heading are participants; a verb after "Present …" prose is not."""
+    text = (
+        "## Attendees\n* @dcavalca\n* Andrew Musselman\n\nPresent the plan at Flock\n- draft the plan\n\n"
+        "## Action items\n- dcavalca write the report\n- andrew review PRs\n- draft the plan\n"
+    )
+    assert _items(text) == [(10, "Write the report", ("dcavalca",)), (11, "Review PRs", ("andrew",)), (12, "Draft the plan", ())]
