@@ -136,4 +136,4 @@ def test_attendees_are_participants() -> None:
         "## Attendees\n* @dcavalca\n* Andrew Musselman\n\nPresent the plan at Flock\n- draft the plan\n\n"
         "## Action items\n- dcavalca write the report\n- andrew review PRs\n- draft the plan\n"
     )
-    assert _items(text) == [(10, "Write the report", ("dcavalca",)), (11, "Review PRs", ("andrew",)), (12, "Draft the plan", ())]
+    assert _items(text) == [(9, "Write the report", ("dcavalca",)), (10, "Review PRs", ("andrew",)), (11, "Draft the plan", ())]
