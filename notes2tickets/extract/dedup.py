@@ -52,9 +52,12 @@ def merge_restated(items: list[ActionItem], ranks: Sequence[int]) -> list[Action
     if not listed or not others or len(items) > _MAX_PAIRS:
         return items
     words = [normalise_title(item.title).split() for item in items]
+    by_start: dict[tuple[str, ...], list[int]] = {}
+    for other in others:
+        by_start.setdefault(tuple(words[other][:2]), []).append(other)
     gone: set[int] = set()
     for one in listed:
-        for other in others:
+        for other in by_start.get(tuple(words[one][:2]), ()):
             if other not in gone and _restates(words[one], words[other]):
                 first, later = min(one, other), max(one, other)
                 items[first] = _combine(items[first], items[later])

@@ -192,7 +192,8 @@ class _Walker:
         text = first["text"]
         line = self.loc.text_block(text)
         rest = children[1:]
-        text, tail = lazy_tail(text, self.loc.lines, line) if "\n" in text else (text, "")
+        wrapped = text.find("\n", 0, len(text) - 1) >= 0  # mistune ends the text with a newline
+        text, tail = lazy_tail(text, self.loc.lines, line) if wrapped else (text, "")
         task = TASK_BOX.match(text)
         if task and self.options.task_lists and self.agenda_level is None:
             self._add(text[task.end():], line, rest, context, done=task.group(1) != " ", subtasks=True, lead=tail)
@@ -202,7 +203,7 @@ class _Walker:
             return
         elif rest and any(child["type"] == "list" for child in rest) and self._group(text, rest, context):
             return
-        elif "\n" in text and self._numbered_rows(text, line, context):
+        elif wrapped and self._numbered_rows(text, line, context):
             self._inner(rest, _Context(default_owners=context.default_owners))
         elif context.action:
             self._add(text, line, rest, context, lead=tail)

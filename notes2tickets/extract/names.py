@@ -42,9 +42,13 @@ def plausible(names: list[str], *, allow_words: bool) -> bool:
             return False
         if not name.startswith("@") and len(name) > _INITIALS and name.isupper() and not allow_words:
             return False
-        words = bare.split(" ") if " " in bare else (bare,)
-        if len(words) > 1 and any(len(word) > _INITIALS and word.isupper() for word in name.split(" ")):
-            return False  # "Rebuild JIRA" is a task and a product, not a person
-        if _GROUP_WORDS.intersection(words) or "/" in name or ("." in name and FILE_NAME.search(name)):
-            return False  # "Project Leads" is a group: named in the title, assigning nobody
+        if " " in bare:
+            if any(len(word) > _INITIALS and word.isupper() for word in name.split(" ")):
+                return False  # "Rebuild JIRA" is a task and a product, not a person
+            if _GROUP_WORDS.intersection(bare.split(" ")):
+                return False  # "Project Leads" is a group: named in the title, assigning nobody
+        elif bare in _GROUP_WORDS:
+            return False
+        if "/" in name or ("." in name and FILE_NAME.search(name)):
+            return False
     return bool(names)

@@ -44,7 +44,7 @@ _ARROWED = re.compile(_ARROW)
 # "(SA, next two weeks)": an owner and when; "(CW? JL?)": tentative owners.
 _WHEN = r"(?i:next|this|by|before|until|end|within|in|eo[wdm]|asap|tomorrow|today|tonight|soon|\d)\b[^()\[\]\n]{0,40}"
 _TENTATIVE = re.compile(
-    r"\s*[(\[](?P<names>" + _NAME + r"\??(?:(?:" + _JOIN + r"|(?<=\?)\s+)" + _NAME + r"\??)*)"
+    r"[(\[](?P<names>" + _NAME + r"\??(?:(?:" + _JOIN + r"|(?<=\?)\s+)" + _NAME + r"\??)*)"
     r"(?:\s*[,;]\s*(?P<when>" + _WHEN + r"))?\s*[)\]]\s*\.?$"
 )
 # "Bob - ping upstream", "@anna – update the docs": a leading name, a dash, then a lower-case word. Only
@@ -91,11 +91,15 @@ def split_clauses(text: str) -> list[str]:
         return [text]  # cheap: one owner phrase at most
     parts, start = [], 0
     for match in _CLAUSE.finditer(text):
-        names = _split(_REAL_NAMES.sub("", match.group("names")))
+        names = _split(_without_real_names(match.group("names")))
         if match.start() > start and plausible(names, allow_words=False) and _MEETBOT.match(text, start, match.start()):
             parts.append(text[start:match.start()])
             start = match.end()
     return parts + [text[start:]]
+
+
+def _without_real_names(names: str) -> str:
+    return _REAL_NAMES.sub("", names) if "(" in names else names
 
 
 def split_owner_cell(cell: str) -> tuple[str, ...]:
@@ -119,7 +123,7 @@ def _take_lead(text: str, raw: str, names: list[str], participants: Participants
         if match and pattern is _LEADING_LABEL and _not_people(_split(match.group("names")), raw):
             continue
         if match:
-            found = _split(_REAL_NAMES.sub("", match.group("names")))
+            found = _split(_without_real_names(match.group("names")))
             if plausible(found, allow_words=pattern is not _MEETBOT):
                 names.extend(found)
                 return _capitalise(text[match.end():])
@@ -153,7 +157,7 @@ def _nick_like(name: str) -> bool:
 
 def _not_people(names: list[str], raw: str) -> bool:
     """Code identifiers (`` `TunedClassifier`: ``), file names and URLs before a colon are subjects, not owners."""
-    return any(("`" + name) in raw or FILE_NAME.search(name) or "/" in name for name in names)
+    return any(("`" + name) in raw or "/" in name or ("." in name and FILE_NAME.search(name)) for name in names)
 
 
 def _bold_names(label: str) -> list[str]:
@@ -183,13 +187,14 @@ def _verb_follows(match: re.Match[str], text: str) -> bool:
 
 
 def _take_trailing(text: str, names: list[str]) -> str:
-    tentative = _TENTATIVE.search(text) if text.rstrip(" .").endswith((")", "]")) else None
+    opening = max(text.rfind("("), text.rfind("["))  # the last bracket group: "(SA, next week)"
+    tentative = _TENTATIVE.match(text, opening) if opening > 0 and text.rstrip(" .").endswith((")", "]")) else None
     if tentative and (tentative.group("when") or "?" in tentative.group("names")) and tentative.start() > 0:
         found = [n.rstrip("?") for n in re.split(r"\?\s*|" + _JOIN, tentative.group("names")) if n and n.strip("?")]
         if plausible(found, allow_words=False):
             names.extend(found)
             when = tentative.group("when")
-            return text[: tentative.start()] + (f" ({when.strip()})" if when else "")
+            return text[: tentative.start()].rstrip() + (f" ({when.strip()})" if when else "")
     match = _TRAILING.search(text)
     if match:
         found = [n.rstrip(".") for n in _split(match.group("names") or match.group("mentions") or match.group("arrowed"))]

@@ -26,19 +26,24 @@ _LINK = re.compile(r"`([^`<]+?)\s*<([^>`]+)>`__?")
 _REFERENCE = re.compile(r"`([^`<]+)`__?(?!\w)")
 _LITERAL = re.compile(r"``([^`]+)``")
 _ENOUGH_SIGNS = 2
-_HINTS = ("\n.. ", "#.", "(#)", "`_", "\n:")
+
 
 
 def is_rst(text: str, path: str) -> bool:
     """A ``.rst`` file, or a file showing reStructuredText constructs no Markdown uses."""
     if PurePath(path).suffix.lower() in RST_SUFFIXES:
         return True
-    if not text.startswith((".. ", ":")) and not any(hint in text for hint in _HINTS):
+    if not text.startswith((".. ", ":")) and not _has_hint(text):
         return False  # cheap: most Markdown has none of these
     signs = len(_SIGNS.findall(text, 0, 200_000))
     if signs >= _ENOUGH_SIGNS:
         return True
     return signs == 1 and _rst_underline(text.split("\n", 200)[:200])
+
+
+def _has_hint(text: str) -> bool:
+    """Cheap: most Markdown has none of these."""
+    return "\n.. " in text or "#." in text or "(#)" in text or "`_" in text or "\n:" in text
 
 
 def _rst_underline(lines: list[str]) -> bool:
