@@ -23,8 +23,8 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from notes2tickets import hooks  # noqa: E402
 from notes2tickets.config import Settings  # noqa: E402
+from notes2tickets.hooks import commands as hooks  # noqa: E402
 
 
 def _env(home: Path) -> dict[str, str]:

@@ -33,8 +33,8 @@ from typing import Iterator, List, Sequence
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from notes2tickets import cli  # noqa: E402
-from notes2tickets.body import marker  # noqa: E402
 from notes2tickets.extract import parse_paths  # noqa: E402
+from notes2tickets.sync.body import marker  # noqa: E402
 from tests.fakepagure import DEFAULT_PROJECT, DEFAULT_TOKEN, FakePagure, Request  # noqa: E402
 
 ISSUES_PATH = f"/api/0/{DEFAULT_PROJECT}/issues"
@@ -133,7 +133,7 @@ def bench_reconcile(folder: Path, remote: int = 1000, marked: int = 50, items: i
 
 def bench_recheck_pace(folder: Path, items: int = 150, pace: float = 0.72) -> None:
     """(e): the re-check before each create lists only the last ``RECHECK_MARGIN`` seconds of the tracker."""
-    from notes2tickets.remote import RECHECK_MARGIN
+    from notes2tickets.sync.mirror import RECHECK_MARGIN
 
     start = time.time()
     stamps = iter(start + pace * n for n in range(10**6))
@@ -150,7 +150,7 @@ def bench_recheck_pace(folder: Path, items: int = 150, pace: float = 0.72) -> No
 
 def _one_day_later(fake: FakePagure, folder: Path) -> None:
     """Move every server timestamp and the state's high-water mark back 24 h: the same as running a day later."""
-    from notes2tickets.state import StateStore
+    from notes2tickets.state.store import StateStore
 
     for issue in fake.issues():
         fake.update_issue(issue["id"], when=float(issue["last_updated"]) - DAY)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, TextIO
 
 from notes2tickets import __version__
-from notes2tickets.changes import HOOK_TYPES
+from notes2tickets.git.changes import HOOK_TYPES
 from notes2tickets.errors import (
     EXIT_BUG,
     EXIT_FAILED,
@@ -24,6 +24,7 @@ from notes2tickets.errors import (
     EXIT_USAGE,
     Notes2TicketsError,
 )
+from notes2tickets.redact import one_line
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -135,13 +136,13 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
     try:
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
-        err.write(f"error: {_redact(str(exc), secret)}\n")
+        err.write(f"error: {one_line(str(exc), secret)}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         _say_interrupted(err)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         if not _from_interrupt(exc):
-            detail = _redact(f"{exc.__class__.__name__}: {exc}", secret)
+            detail = one_line(f"{exc.__class__.__name__}: {exc}", secret)
             err.write(f"internal error: {detail} (this is a bug in notes2tickets {__version__}: please report it)\n")
             return EXIT_BUG
         _say_interrupted(err)
@@ -178,13 +179,9 @@ def _ignore_unraisable(_unraisable: Any) -> None:
     return None
 
 
-def _redact(text: str, secret: Optional[str]) -> str:
-    text = text.replace("\n", " ").strip()
-    return text.replace(secret, "<hidden>") if secret else text
-
-
 def _settings(args: argparse.Namespace, start: Optional[Path] = None) -> Any:
-    from notes2tickets.config import build_settings, find_root
+    from notes2tickets.config import build_settings
+    from notes2tickets.git.command import find_root
 
     flags = {k: getattr(args, k, None) for k in ("url", "project", "state")}
     root = find_root(start or Path.cwd())
@@ -197,11 +194,11 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     if args.command == "sync":
         return _sync(args, out=out, err=err)
     if args.command == "status":
-        from notes2tickets import sync
+        from notes2tickets.sync import commands as sync
 
         return sync.show_status(settings=_settings(args), fmt=args.format, out=out)
     if args.command == "state":
-        from notes2tickets import sync
+        from notes2tickets.sync import commands as sync
 
         return sync.rebuild_state(settings=_settings(args), out=out, err=err)
     return _hook(args, out=out, err=err)
@@ -209,7 +206,7 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
 def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.extract import parse_paths
-    from notes2tickets.parse_report import format_json, format_text
+    from notes2tickets.extract.report import format_json, format_text
 
     settings = _settings(args, Path(args.paths[0]))
     result = parse_paths(args.paths, options=settings.extract)
@@ -222,7 +219,7 @@ def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
 
 def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
-    from notes2tickets import sync
+    from notes2tickets.sync import commands as sync
 
     settings = _settings(args, Path(args.paths[0]) if args.paths else None)
     return sync.run(
@@ -240,7 +237,7 @@ def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 
 
 def _hook(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
-    from notes2tickets import hooks
+    from notes2tickets.hooks import commands as hooks
 
     settings = _settings(args)
     if args.hook_command == "install":

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from notes2tickets.errors import ConfigError
 from notes2tickets.model import DEFAULT_SECTION_HEADINGS, ExtractOptions, tag_problem
+from notes2tickets.redact import safe_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -32,7 +32,7 @@ DEFAULT_NOTES_GLOBS = (
     "notes/**/*.md",
 )
 ENV_KEYS = ("PAGURE_URL", "PAGURE_PROJECT", "PAGURE_API_TOKEN", "NOTES2TICKETS_STATE")
-_PROJECT_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
+_PROJECT_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 
 
 @dataclass(frozen=True)
@@ -66,24 +66,6 @@ class Settings:
         return self.project
 
 
-def find_root(start: Path) -> Path:
-    """The git work tree holding ``start``; outside git, the current folder."""
-    folder = start if start.is_dir() else start.parent
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=folder if str(folder) else ".",
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except (OSError, ValueError):
-        return Path.cwd()
-    if out.returncode == 0 and out.stdout.strip():
-        return Path(out.stdout.strip())
-    return Path.cwd()
-
-
 def build_settings(
     *,
     flags: Mapping[str, Any],
@@ -94,20 +76,17 @@ def build_settings(
     config_path, file_cfg = load_config_file(root)
     settings = _from_config(file_cfg, config_path, root)
     env = {**_dotenv(root), **{k: v for k, v in environ.items() if k in ENV_KEYS}}
-    settings = replace(
+    token = env.get("PAGURE_API_TOKEN") or None
+    project = flags.get("project") or env.get("PAGURE_PROJECT") or settings.project
+    return replace(
         settings,
-        # One spelling per tracker: state rows are keyed by URL.
-        url=(flags.get("url") or env.get("PAGURE_URL") or settings.url).rstrip("/"),
-        project=flags.get("project") or env.get("PAGURE_PROJECT") or settings.project,
-        token=env.get("PAGURE_API_TOKEN") or None,
+        url=check_url(flags.get("url") or env.get("PAGURE_URL") or settings.url, token=token),
+        project=None if project is None else check_project(project),
+        token=token,
         state_path=_path(flags.get("state") or env.get("NOTES2TICKETS_STATE")),
         xdg_state_home=environ.get("XDG_STATE_HOME") or None,
         home=Path(environ.get("HOME") or Path.home()),
     )
-    _check_url(settings)
-    if settings.project is not None:
-        check_project(settings.project)
-    return settings
 
 
 def _path(value: Optional[str]) -> Optional[Path]:
@@ -257,21 +236,31 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
     return names[expected]
 
 
-def check_project(project: str) -> None:
-    """Accept ``repo``, ``ns/repo``, ``fork/user/repo``, ``fork/user/ns/repo``."""
-    parts = project.split("/")
-    forked = parts[0] == "fork"
-    count = len(parts) - (2 if forked else 0)
-    ok = 1 <= count <= 2 and all(_PROJECT_SEGMENT.match(p) and p not in (".", "..") for p in parts)
-    if not ok or (forked and len(parts) < 3):
+def check_url(url: str, *, token: Optional[str]) -> str:
+    """The tracker URL in its one spelling (no trailing ``/``: state rows are keyed by it); ConfigError if unusable."""
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname  # ValueError for a broken [IPv6] address
+    except ValueError:
+        parts, host = urlsplit(""), None
+    if parts.scheme not in ("http", "https") or not host or parts.query or parts.fragment:
         raise ConfigError(
-            f"invalid Pagure project {project!r}: use repo, ns/repo, fork/user/repo or fork/user/ns/repo "
-            "(--project, $PAGURE_PROJECT or 'project' in the config file)"
+            f"invalid Pagure URL {safe_url(url)!r}: use https://host (--url, $PAGURE_URL or 'url' in the config file)"
         )
+    if parts.username or parts.password:
+        raise ConfigError(
+            "the Pagure URL must not carry credentials: remove them from --url / $PAGURE_URL and set $PAGURE_API_TOKEN instead"
+        )
+    if parts.scheme == "http" and token and not is_loopback(host):
+        raise ConfigError(
+            f"refusing to send the API token over plain http to {host}: "
+            "use an https:// URL (--url or $PAGURE_URL)"
+        )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
 def is_loopback(host: str) -> bool:
-    if host == "localhost":
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -279,16 +268,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def _check_url(settings: Settings) -> None:
-    parts = urlsplit(settings.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+def check_project(project: str) -> str:
+    """The project in its one spelling: ``repo``, ``ns/repo``, ``fork/user/repo`` or ``fork/user/ns/repo``.
+
+    Surrounding blanks and ``/`` go (a path copied from the project's URL);
+    anything else Pagure would not call a project is a ConfigError.
+    """
+    parts = project.strip().strip("/").split("/")
+    shapes = (3, 4) if parts[0] == "fork" else (1, 2)
+    if len(parts) not in shapes or not all(_PROJECT_SEGMENT.fullmatch(part) for part in parts):
         raise ConfigError(
-            f"invalid Pagure URL {settings.url!r}: use https://host (--url, $PAGURE_URL or 'url' in the config file)"
+            f"invalid Pagure project {project[:80]!r}: use repo, ns/repo, fork/user/repo or fork/user/ns/repo "
+            "(--project, $PAGURE_PROJECT or 'project' in the config file)"
         )
-    if parts.username or parts.password:
-        raise ConfigError("the Pagure URL must not carry credentials: set $PAGURE_API_TOKEN instead")
-    if parts.scheme == "http" and settings.token and not is_loopback(parts.hostname):
-        raise ConfigError(
-            f"refusing to send the API token over plain http to {parts.hostname}: "
-            "use an https:// URL (--url or $PAGURE_URL)"
-        )
+    return "/".join(parts)

@@ -1,8 +1,9 @@
-"""Value types shared by extraction, planning, filing and state."""
+"""Value types shared by extraction, planning, filing and state, and what Pagure can store (titles, tags)."""
 
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional
 
@@ -47,6 +48,7 @@ class ActionItem:
         return data
 
 
+MAX_TITLE = 255
 MAX_TAG_LENGTH = 255  # Pagure's column limit on PostgreSQL; a longer tag gives 400 EDBERROR
 
 
@@ -57,6 +59,21 @@ def tag_problem(tag: str) -> Optional[str]:
     if len(tag) > MAX_TAG_LENGTH:
         return f"is longer than {MAX_TAG_LENGTH} characters"
     return None
+
+
+def clean_title(title: str) -> str:
+    """One line, no control characters (NUL included), at most 255 characters."""
+    text = "".join(
+        " " if ch in "\t\r\n\v\f\u2028\u2029" else ch
+        for ch in title
+        if ch in "\t\r\n\v\f\u2028\u2029" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+    )
+    text = " ".join(text.split())
+    if len(text) > MAX_TITLE:
+        cut = text[: MAX_TITLE - 1]
+        space = cut.rfind(" ")
+        text = (cut[:space] if space > MAX_TITLE // 2 else cut).rstrip() + "…"
+    return text
 
 
 class RemoteRef(NamedTuple):

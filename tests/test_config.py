@@ -8,6 +8,7 @@ import pytest
 
 from notes2tickets.config import DEFAULT_URL, Settings, build_settings, check_project
 from notes2tickets.errors import ConfigError
+from notes2tickets.tracker.pagure import PagureClient
 
 
 def _settings(root: Path, *, flags: dict | None = None, environ: dict | None = None) -> Settings:
@@ -74,6 +75,7 @@ def test_aliases_and_extract_switches(tmp_path: Path) -> None:
         ("project = '../etc'", "invalid Pagure project '../etc'"),
         ("project = 'my repo'", "invalid Pagure project 'my repo'"),
         ("url = 'ftp://x'", "invalid Pagure URL 'ftp://x'"),
+        ("url = 'http://[::1'", "invalid Pagure URL 'http://[::1'"),
         ("default_tags = ['meetup,boston']", "'default_tags' entry 'meetup,boston' contains a comma"),
         ("default_tags = ['" + "t" * 256 + "']", "is longer than 255 characters"),
     ],
@@ -114,3 +116,23 @@ def test_project_forms_refused(project: str) -> None:
     """Anything else is refused with the accepted forms in the message."""
     with pytest.raises(ConfigError, match="use repo, ns/repo"):
         check_project(project)
+
+
+@pytest.mark.parametrize(
+    ("url", "project"),
+    [("https://pagure.example/", "/ns/repo/"), (" https://pagure.example// ", " ns/repo"), ("https://pagure.example", "ns/repo")],
+)
+def test_url_and_project_have_one_spelling(tmp_path: Path, url: str, project: str) -> None:
+    """State rows are keyed by URL and project: trailing '/' and blanks go, and the client agrees."""
+    settings = _settings(tmp_path, environ={"PAGURE_URL": url, "PAGURE_PROJECT": project})
+    assert (settings.url, settings.project) == ("https://pagure.example", "ns/repo")
+    client = PagureClient(url=url, project=project, token=None)
+    assert (client.base_url, client.project) == (settings.url, settings.project)
+
+
+def test_url_with_query_is_refused_without_echoing_it(tmp_path: Path) -> None:
+    """A query or fragment has no place in a tracker URL; the message leaves it (and any secret in it) out."""
+    with pytest.raises(ConfigError) as info:
+        _settings(tmp_path, environ={"PAGURE_URL": "https://pagure.example/?key=s3cr3t"})
+    assert str(info.value).startswith("invalid Pagure URL 'https://pagure.example/': use https://host")
+    assert "s3cr3t" not in str(info.value)

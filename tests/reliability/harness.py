@@ -25,7 +25,7 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, TypeVar
 
-from notes2tickets.body import find_marker
+from notes2tickets.sync.body import find_marker
 from tests.fakepagure import DEFAULT_PROJECT, FakePagure, Request, TokenSpec
 
 _R = TypeVar("_R")

@@ -43,11 +43,11 @@ CREATE_DELAY = 0.05  # Pagure's median create is ~0.2 s; a quarter keeps CI fast
 
 # Python run before the CLI to patch safeguards out, one more per variant, to measure what each is worth.
 _NO_TURNING = """
-from notes2tickets import filing
+from notes2tickets.sync import filing
 filing._turn = lambda from_back, told, progress: (from_back, True)  # keep the plan order when another sync is seen
 """
 _BLIND_RACE_RETRY = _NO_TURNING + """
-from notes2tickets import pagure
+from notes2tickets.tracker import pagure
 _create = pagure.PagureClient.create_issue
 def _create_blind(self, **kwargs):
     kwargs.pop("race_retries", None)  # the client re-sends after EDBERROR without a look
@@ -55,7 +55,7 @@ def _create_blind(self, **kwargs):
 pagure.PagureClient.create_issue = _create_blind
 """
 _NO_RECHECK = _BLIND_RACE_RETRY + """
-from notes2tickets import remote
+from notes2tickets.sync import mirror as remote
 _find = remote.Mirror.find
 def _find_stale(self, fingerprint, *, force=False):
     return _find(self, fingerprint, force=True) if force else self.by_fingerprint(fingerprint)

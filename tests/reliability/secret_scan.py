@@ -19,7 +19,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 from notes2tickets.config import build_settings
 from notes2tickets.errors import TrackerError
-from notes2tickets.pagure import PagureClient
+from notes2tickets.tracker.pagure import PagureClient
 from tests.fakepagure import FAULT_KINDS, RandomFaults, TokenSpec
 from tests.reliability.harness import (
     PROJECT,

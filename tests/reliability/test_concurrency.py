@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, List, Optional, Tuple
 
-from notes2tickets.body import find_marker
+from notes2tickets.sync.body import find_marker
 from tests.fakepagure import FakePagure
 from tests.reliability.harness import (
     CliRun, Canned, Server, Tally, Workspace, assert_filed_once, expected_fingerprints, sync, tally,

@@ -1,0 +1,1 @@
+"""The ``hook`` commands: install, remove and run the git hooks, which call the sync."""

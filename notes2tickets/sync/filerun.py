@@ -1,0 +1,154 @@
+"""The real run (and ``state rebuild``): the parts of ``sync`` that talk to the tracker."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Optional, Sequence, TextIO
+
+from notes2tickets.config import Settings
+from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, StateError
+from notes2tickets.git import permalinks
+from notes2tickets.model import ActionItem, RemoteRef, clean_title
+from notes2tickets.state.lock import pending_flag, state_path
+from notes2tickets.state.store import StateStore
+from notes2tickets.sync import filing
+from notes2tickets.sync.context import NO_TOKEN, Run, known_rows, parse_reported, pending_sources, relative_source
+from notes2tickets.sync.mirror import Mirror
+from notes2tickets.sync.plan import NEW, Plan, make_plan
+from notes2tickets.tracker import Tracker, connect
+
+
+def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> Tracker:
+    if need_token and not settings.token:
+        raise ConfigError(f"no API token: {NO_TOKEN}")
+    return connect(settings, hook=hook)
+
+
+def read_mirror(settings: Settings, store: StateStore, project: str) -> list[RemoteRef]:
+    """For the dry run: state's mirror plus what changed, held in memory only."""
+    client = client_for(settings, need_token=False)
+    return Mirror(client=client, store=store, url=settings.url, project=project, writable=False).refresh()
+
+
+def file_run(
+    settings: Settings, files: Sequence[str], *, include_done: bool, force: bool, fmt: str, out: TextIO, err: TextIO, hook: bool
+) -> int:
+    project = settings.require_project()
+    path = state_path(settings)
+    with StateStore.open(path, lock_timeout=settings.lock_timeout) as store:
+        run = Run(settings, settings.url, project, path)
+        if hook:
+            files = sorted(set(files) | set(pending_sources(store, run)))
+        if not files:
+            return EXIT_OK
+        result = parse_reported(files, settings, err)
+        plan_for = partial(
+            make_plan, result.items, known=known_rows(store, run.url, project),
+            include_done=include_done, force=force, threshold=settings.duplicate_threshold,
+        )
+        plan = plan_for(remote=None)
+        outcomes: list[filing.Outcome] = []
+        try:
+            if plan.to_file():
+                client = client_for(settings, need_token=True, hook=hook)
+                client.preflight()
+                mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True)
+                plan = plan_for(remote=mirror.refresh())
+                target = _target(run, client, store, mirror)
+                outcomes = filing.apply(plan.decisions, target=target, progress=partial(_line, err))
+        except Notes2TicketsError as exc:
+            if not hook or isinstance(exc, StateError):
+                raise
+            _queue(store, run, plan)
+            err.write(f"warning: notes2tickets: {exc}; {len(plan.to_file())} new item(s) kept pending, filed on the next commit or `notes2tickets sync`\n")
+            return EXIT_FAILED
+        finally:
+            _update_flag(store, run)
+        _report(plan, outcomes, fmt=fmt, out=out)
+    failed = result.errors or any(o.status == "failed" for o in outcomes)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _line(stream: TextIO, text: str) -> None:
+    stream.write(text + "\n")
+
+
+def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror) -> filing.Target:
+    settings = run.settings
+    source = relative_source(settings)
+
+    @lru_cache(maxsize=1)
+    def repo() -> Optional[permalinks.RepoLink]:
+        return permalinks.repo_link(settings.root)
+
+    def link(item: ActionItem) -> Optional[str]:
+        return permalinks.line_url(repo(), settings.link_template, path=source(item), line=item.line)
+
+    return filing.Target(
+        client=client, store=store, mirror=mirror, url=run.url, project=run.project,
+        default_tags=settings.default_tags, private=settings.private, link=link, source_path=source,
+    )
+
+
+def _queue(store: StateStore, run: Run, plan: Plan) -> None:
+    """The tracker is out of reach from a hook: remember the new items as pending for the next run."""
+    source = relative_source(run.settings)
+    for decision in plan.to_file():
+        item = decision.item
+        store.mark_pending(
+            url=run.url, project=run.project, fingerprint=item.fingerprint, title=clean_title(item.title),
+            path=source(item), line=item.line,
+        )
+
+
+def _update_flag(store: StateStore, run: Run) -> None:
+    flag = pending_flag(run.state_path)
+    waiting = any(r.status in ("pending", "failed") for r in store.rows(run.url, run.project))
+    if waiting:
+        flag.touch()
+    elif flag.exists():
+        flag.unlink()
+
+
+def _report(plan: Plan, outcomes: Sequence[filing.Outcome], *, fmt: str, out: TextIO) -> None:
+    counts = Counter(o.status for o in outcomes)
+    skipped = Counter(d.reason for d in plan.decisions if d.action not in (NEW, "adopt"))
+    summary = ", ".join(f"{counts[k]} {k}" for k in ("filed", "adopted", "failed"))
+    if skipped:
+        summary += "; skipped: " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+    if fmt == "json":
+        results = [
+            {"path": o.item.path, "line": o.item.line, "fingerprint": o.item.fingerprint, "status": o.status,
+             "issue_id": o.issue_id, "issue_url": o.issue_url, "message": o.message}
+            for o in outcomes
+        ]
+        out.write(json.dumps({"summary": summary, "results": results}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(summary + "\n")
+
+
+def rebuild(settings: Settings, path: Path, *, out: TextIO, err: TextIO) -> int:
+    """Replace this project's rows by what the markers on the tracker say."""
+    client = client_for(settings, need_token=False)
+    if not settings.token:
+        err.write(f"warning: no token, so private issues are invisible to the rebuild ({NO_TOKEN})\n")
+    issues = list(client.iter_issues())
+    try:
+        store = StateStore.open(path, lock_timeout=settings.lock_timeout)
+    except CorruptStateError:
+        moved = StateStore.quarantine(path, lock_timeout=settings.lock_timeout)
+        err.write(f"warning: moved the unreadable state file aside to {moved}\n")
+        store = StateStore.open(path, lock_timeout=settings.lock_timeout)
+    url, project = settings.url, settings.require_project()
+    with store:
+        store.forget_remote(url, project)  # issues deleted on the tracker must not survive a rebuild
+        mirror = Mirror(client=client, store=store, url=url, project=project, writable=True)
+        mirror.add(issues)
+        rows = store.rows_from_remote(url, project)
+        store.replace_all(url, project, rows)
+        _update_flag(store, Run(settings, url, project, path))  # pending/failed rows are gone now
+    out.write(f"rebuilt {path}: {len(rows)} issue(s) with a notes2tickets marker out of {len(issues)} on {url}/{project}\n")
+    return EXIT_OK

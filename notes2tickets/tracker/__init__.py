@@ -1,0 +1,25 @@
+"""The tracker: everything that speaks to the forge (today Pagure), behind the ``Tracker`` interface.
+
+The rest of the code holds a ``Tracker`` built by ``connect``, never a
+``PagureClient``; only this wing imports ``requests``.
+"""
+
+from __future__ import annotations
+
+from notes2tickets.config import Settings
+from notes2tickets.tracker.base import ProjectInfo, RemoteIssue, Tracker
+from notes2tickets.tracker.pagure import DEFAULT_RETRIES, PagureClient
+
+__all__ = ["ProjectInfo", "RemoteIssue", "Tracker", "connect"]
+
+
+def connect(settings: Settings, *, hook: bool = False) -> Tracker:
+    """The tracker ``settings`` names; raises ConfigError when no project is set."""
+    # In a git hook an unreachable tracker must not hold the commit: no retries, a short timeout.
+    return PagureClient(
+        url=settings.url,
+        project=settings.require_project(),
+        token=settings.token,
+        timeout=min(settings.timeout, 10.0) if hook else settings.timeout,
+        retries=0 if hook else DEFAULT_RETRIES,
+    )

@@ -1,0 +1,99 @@
+"""What the rest of notes2tickets may ask of a tracker, and the values it gets back.
+
+``Tracker`` is the interface the sync holds (``PagureClient`` is today's only
+implementation, built by ``notes2tickets.tracker.connect``); a second forge
+would implement it and map its own JSON onto ``RemoteIssue`` and ``ProjectInfo``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Protocol, Sequence
+
+
+@dataclass(frozen=True)
+class RemoteIssue:
+    """One issue as the tracker returns it (timestamps parsed to floats)."""
+
+    id: int
+    title: str
+    content: str
+    status: str
+    url: str
+    date_created: float
+    last_updated: float
+    private: bool = False
+    assignee: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RemoteIssue:
+        assignee = data.get("assignee")
+        return cls(
+            id=int(data["id"]),
+            title=str(data.get("title") or ""),
+            content=str(data.get("content") or ""),
+            status=str(data.get("status") or ""),
+            url=str(data.get("full_url") or ""),
+            date_created=float(data.get("date_created") or 0),
+            last_updated=float(data.get("last_updated") or 0),
+            private=bool(data.get("private")),
+            assignee=assignee.get("name") if isinstance(assignee, dict) else None,
+            tags=tuple(str(tag) for tag in data.get("tags") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """What one ``GET /api/0/<project>`` says about priorities, milestones and users."""
+
+    priorities: dict[str, str]
+    milestones: tuple[str, ...]
+    users: frozenset[str]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProjectInfo:
+        priorities = {str(k): str(v) for k, v in (data.get("priorities") or {}).items() if str(k)}
+        access = data.get("access_users") or {}
+        users = frozenset(str(name) for names in access.values() for name in names or ())
+        return cls(priorities=priorities, milestones=tuple(data.get("milestones") or ()), users=users)
+
+    def priority_key(self, value: str) -> str | None:
+        """Map a key ("1") or a label ("high", any case) to the key Pagure wants."""
+        value = value.strip()
+        if value in self.priorities:
+            return value
+        for key, label in self.priorities.items():
+            if label.lower() == value.lower():
+                return key
+        return None
+
+
+class Tracker(Protocol):
+    """The calls a sync makes; every failure is a ``TrackerError`` (``FatalTrackerError`` stops the run)."""
+
+    def preflight(self) -> None:
+        """Check token, permissions, project and tracker before anything is filed."""
+
+    def project_info(self) -> ProjectInfo:
+        """Priorities, milestones and users of the project."""
+
+    def user_exists(self, name: str) -> bool:
+        """True when ``name`` can be the assignee of an issue."""
+
+    def iter_issues(self, *, since: float | None = None) -> Iterator[RemoteIssue]:
+        """Every issue (any status), each once; ``since`` filters on last update."""
+
+    def create_issue(
+        self,
+        *,
+        title: str,
+        content: str,
+        tags: Sequence[str] = (),
+        assignee: str | None = None,
+        priority: str | None = None,
+        milestone: str | None = None,
+        private: bool = False,
+        race_retries: int | None = None,
+    ) -> RemoteIssue:
+        """File one issue; never re-sent blindly after an ambiguous failure."""
