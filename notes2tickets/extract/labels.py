@@ -30,7 +30,8 @@ _OPTIONS = re.compile(
 # Agenda topics name a kind of discussion first ("Decisions needed", "Help or discussion needed",
 # "Questions"), or say "agenda"; "Release updates" with owners' lines below is no topic.
 _TOPIC = re.compile(
-    r"^\W*(?:decisions?|discussions?|questions?|updates|news|announcements?|topics?|reports?|help|info(?:rmation)?)\b"
+    r"^\W*(?:decisions?|discussions?|questions?|updates|news|announcements?|topics?|reports?|info(?:rmation)?"
+    r"|help(?:\s+or\s+\w+)?\s+(?:needed|wanted))\b"
     r"|\bagenda\b",
     re.IGNORECASE,
 )

@@ -80,3 +80,9 @@ def test_lazy_continuation_after_a_sentence_is_description() -> None:
     found = extract_text("### Next Steps\n- Follow up on the UI changes.\n[Minutes](http://x.org) are online.\n", path="n.md")
     assert [(i.line, i.title, i.description) for i in found] == [
         (2, "Follow up on the UI changes", "[Minutes](http://x.org) are online.")]
+
+
+def test_help_task_is_no_topic() -> None:
+    """"Help infra with the migration" under "Action items" is a task; "Help wanted" is a topic."""
+    text = "## Action items\n\n- Help infra with the migration\n    - check logs\n- Help wanted\n    - docs\n"
+    assert [(i.line, i.title) for i in extract_text(text, path="n.md")] == [(3, "Help infra with the migration")]
