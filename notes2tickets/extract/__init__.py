@@ -145,9 +145,10 @@ def suggest_text(text: str, *, path: str, options: ExtractOptions, items: Sequen
     front, span = split_front_matter(lines)
     meeting = items[0].meeting if items else make_meeting(front, None, path)
 
+    people = Participants(text)
+
     def build(candidate: Candidate, plain: PlainText) -> list[ActionItem]:
-        item = build_item(candidate, plain, path=path, meeting=meeting, options=options)
-        return [] if item is None else [item]
+        return build_items(candidate, plain, path=path, meeting=meeting, options=options, participants=people)
 
     return suggest_items([""] * span + lines[span:], path=path, options=options, build=build, items=items)
 
