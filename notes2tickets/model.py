@@ -104,6 +104,8 @@ DEFAULT_SECTION_HEADINGS = (
     "to do",
     "to-do",
     "next steps",
+    "next actions",
+    "action points",
     "follow-ups",
     "follow ups",
     "followups",

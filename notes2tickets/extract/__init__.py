@@ -15,13 +15,16 @@ from notes2tickets.model import ActionItem, ExtractOptions, Meeting
 
 from .dedup import merge_repeats
 from .fingerprint import fingerprint, normalise_title
-from .items import Candidate, build_item
+from .items import Candidate, build_items
 from .markdown import scan_markdown
 from .meeting import make_meeting, split_front_matter
 from .meetbot import looks_like_meetbot, scan_meetbot
+from .participants import Participants
 from .plain import PlainText
 from .positions import split_lines
 from .reader import NOTE_SUFFIXES, find_notes, read_note
+from .rst import is_rst, rst_to_markdown
+from .wiki import wiki_mode, wiki_to_markdown
 
 __all__ = [
     "ParseResult",
@@ -67,20 +70,26 @@ def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPT
     if text.startswith("\ufeff"):
         text = text[1:]
     lines = split_lines(text)
-    if is_meetbot_text(text, path) and options.meetbot:
+    rst = is_rst(text, path)
+    wiki = "" if rst else wiki_mode(text, path)
+    if not rst and wiki != "wiki" and is_meetbot_text(text, path) and options.meetbot:
         scan = scan_meetbot(lines, options)
         meeting = make_meeting({}, scan.title, path)
-        return _build(scan.candidates, lambda raw: PlainText(raw, (), False), path, meeting, options, by_section=False)
+        return _build(scan.candidates, lambda raw: PlainText(raw, (), False), path, meeting, options, text, by_section=False)
     _check_nesting(text, path)
     front, span = split_front_matter(lines)
     # Front matter lines become blank so every later line keeps its number.
     body = [""] * span + lines[span:]
+    if rst:
+        body = rst_to_markdown(body)
+    elif wiki:
+        body = wiki_to_markdown(body, wiki)
     try:
         markdown = scan_markdown(body, options)
     except RecursionError:
         raise InputError(f"{path}: nesting is too deep to parse; flatten the nested lists or quotes") from None
     meeting = make_meeting(front, markdown.h1, path)
-    return _build(markdown.candidates, markdown.to_plain, path, meeting, options)
+    return _build(markdown.candidates, markdown.to_plain, path, meeting, options, text)
 
 
 def _check_nesting(text: str, path: str) -> None:
@@ -105,15 +114,19 @@ def _build(
     path: str,
     meeting: Meeting,
     options: ExtractOptions,
+    text: str,
     *,
     by_section: bool = True,
 ) -> list[ActionItem]:
-    items = []
+    people = Participants(text, tuple(name for candidate in candidates for name in candidate.owners))
+    items: list[ActionItem] = []
+    ranks: list[int] = []
     for candidate in candidates:
-        item = build_item(candidate, to_plain(candidate.raw), path=path, meeting=meeting, options=options)
-        if item is not None:
-            items.append(item)
-    return merge_repeats(items, by_section=by_section)  # meetbot repeats each action in other sections
+        plain = to_plain(candidate.raw)
+        built = build_items(candidate, plain, path=path, meeting=meeting, options=options, participants=people)
+        items.extend(built)
+        ranks.extend([candidate.rank] * len(built))
+    return merge_repeats(items, ranks, by_section=by_section)  # meetbot repeats each action in other sections
 
 
 def extract_file(
@@ -134,9 +147,10 @@ def suggest_text(text: str, *, path: str, options: ExtractOptions, items: Sequen
     front, span = split_front_matter(lines)
     meeting = items[0].meeting if items else make_meeting(front, None, path)
 
+    people = Participants(text)
+
     def build(candidate: Candidate, plain: PlainText) -> list[ActionItem]:
-        item = build_item(candidate, plain, path=path, meeting=meeting, options=options)
-        return [] if item is None else [item]
+        return build_items(candidate, plain, path=path, meeting=meeting, options=options, participants=people)
 
     return suggest_items([""] * span + lines[span:], path=path, options=options, build=build, items=items)
 

@@ -7,7 +7,11 @@ Markdown notes may repeat one in a summary. Copies with the same action text
 stand in the same section or either copy names an owner. Copies that are not
 compatible are different actions: each is qualified by its owners, or by its
 section when the owners do not tell them apart, so the next meeting's copy of
-each maps back to its own ticket.
+each maps back to its own ticket. Two *marked* copies under different headings
+("AI: Ben to update the repo" after each of two proposals) are different actions
+too. A copy listed under an action heading takes the place of one found under a
+group label, and an action from the discussion restated shorter in the action
+list is one item.
 """
 
 from __future__ import annotations
@@ -27,40 +31,56 @@ from .fingerprint import (
     section_context,
 )
 
+_MIN_WORDS = 3
+_MAX_PAIRS = 500  # restatements are looked for in files of ordinary size only
 
-def merge_repeats(items: Sequence[ActionItem], *, by_section: bool = True) -> list[ActionItem]:
-    """Merge repeated copies, then set every item's fingerprint and aliases (see the module doc)."""
+# How an item was found: a marker or task box anywhere, a list under a group label ("Follow ups:"),
+# a list under an action heading. Repeats keep the place of the most deliberate listing.
+MARKED, GROUPED, LISTED = 0, 1, 2
+
+
+def merge_repeats(
+    items: Sequence[ActionItem], ranks: Optional[Sequence[int]] = None, *, by_section: bool = True
+) -> list[ActionItem]:
+    """Merge repeated copies, set every item's fingerprint and aliases, then merge restatements."""
+    ranks = ranks if ranks is not None else [MARKED] * len(items)
     names = {n for item in items for n in item.assignees}
-    groups: dict[str, list[list[ActionItem]]] = {}
+    groups: dict[str, list[list[tuple[ActionItem, int]]]] = {}
     order: list[tuple[str, int]] = []
-    for item in items:
+    for item, rank in zip(items, ranks):
         key = action_key(item.title, names)
         clusters = groups.setdefault(key, [])
-        for index, cluster in enumerate(clusters):
-            if _compatible(cluster[0], _owners(cluster), item, by_section):
-                cluster.append(item)
+        for cluster in clusters:
+            if _compatible(cluster, item, rank, by_section):
+                cluster.append((item, rank))
                 break
         else:
-            clusters.append([item])
+            clusters.append([(item, rank)])
             order.append((key, len(clusters) - 1))
-    return [_identify(key, groups[key], index) for key, index in order]
+    identified = [_identify(key, groups[key], index) for key, index in order]
+    return merge_restated([item for item, _ in identified], [rank for _, rank in identified])
 
 
-def _owners(cluster: list[ActionItem]) -> set[str]:
-    return {normalise_title(n) for item in cluster for n in item.assignees}
+def _owners(cluster: Sequence[tuple[ActionItem, int]]) -> set[str]:
+    return {normalise_title(n) for item, _ in cluster for n in item.assignees}
 
 
-def _compatible(first: ActionItem, owners: set[str], item: ActionItem, by_section: bool) -> bool:
-    theirs = {normalise_title(n) for n in item.assignees}
+def _compatible(cluster: Sequence[tuple[ActionItem, int]], item: ActionItem, rank: int, by_section: bool) -> bool:
+    first, first_rank = cluster[0]
+    owners, theirs = _owners(cluster), {normalise_title(n) for n in item.assignees}
     if owners and theirs and not owners & theirs:
         return False
-    return not by_section or first.section == item.section or bool(owners or theirs)
+    if not by_section or first.section == item.section:
+        return True
+    return bool(owners or theirs) and not rank == first_rank == MARKED  # marked twice: same words, another topic
 
 
-def _identify(key: str, clusters: list[list[ActionItem]], index: int) -> ActionItem:
+def _identify(key: str, clusters: list[list[tuple[ActionItem, int]]], index: int) -> tuple[ActionItem, int]:
     cluster = clusters[index]
-    merged = cluster[0]
-    for later in cluster[1:]:
+    merged, kept_rank = cluster[0]
+    for later, rank in cluster[1:]:
+        if kept_rank == GROUPED and rank == LISTED:
+            merged, kept_rank = dataclasses.replace(merged, line=later.line, section=later.section), rank
         merged = _combine(merged, later)
     base = fingerprint(key)
     owners = owners_context(merged.assignees) if merged.assignees else None
@@ -69,16 +89,58 @@ def _identify(key: str, clusters: list[list[ActionItem]], index: int) -> ActionI
     if len(clusters) == 1:
         contexts = [owners, section] if owners else [section]
         aliases = legacy + [qualified(key, c) for c in contexts]
-        return _with(merged, base, aliases, None)
+        return _with(merged, base, aliases, None), kept_rank
     owner_sets = [frozenset(_owners(c)) for c in clusters]
     told_by_owners = all(owner_sets) and len(set(owner_sets)) == len(owner_sets)
     context = owners if told_by_owners and owners else section
-    return _with(merged, qualified(key, context), [], base)
+    return _with(merged, qualified(key, context), [], base), kept_rank
 
 
 def _with(item: ActionItem, primary: str, aliases: list[str], base: Optional[str]) -> ActionItem:
     others = tuple(dict.fromkeys(a for a in aliases if a != primary))
     return dataclasses.replace(item, fingerprint=primary, aliases=others, base=base)
+
+
+def merge_restated(items: list[ActionItem], ranks: Sequence[int]) -> list[ActionItem]:
+    """An action from the discussion restated, shorter, in the action list is one item (the first)."""
+    listed = [i for i, rank in enumerate(ranks) if rank == LISTED]
+    others = [i for i, rank in enumerate(ranks) if rank != LISTED]
+    if not listed or not others or len(items) > _MAX_PAIRS:
+        return items
+    words = [normalise_title(item.title).split() for item in items]
+    by_start: dict[tuple[str, ...], list[int]] = {}
+    for other in others:
+        by_start.setdefault(tuple(words[other][:2]), []).append(other)
+    gone: set[int] = set()
+    for one in listed:
+        for other in by_start.get(tuple(words[one][:2]), ()):
+            if other not in gone and _restates(words[one], words[other]):
+                first, later = min(one, other), max(one, other)
+                items[first] = _absorb(items[first], items[later])
+                gone.add(later)
+                break
+    return [item for index, item in enumerate(items) if index not in gone]
+
+
+def _restates(a: list[str], b: list[str]) -> bool:
+    """The shorter title (three words or more) is how the longer one begins, but for one word written
+    shorter ("the SLEP" / "the SLEP010")."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < _MIN_WORDS or short[:2] != long_[:2]:
+        return False
+    shortened = 0
+    for word, other in zip(short, long_):
+        if word != other:
+            if not (word.startswith(other) or other.startswith(word)):
+                return False
+            shortened += 1
+    return shortened <= 1
+
+
+def _absorb(kept: ActionItem, restated: ActionItem) -> ActionItem:
+    """``kept`` takes the restated copy's fields and identities (the next meeting may list either form)."""
+    aliases = tuple(dict.fromkeys(a for a in (*kept.aliases, restated.fingerprint, *restated.aliases) if a != kept.fingerprint))
+    return dataclasses.replace(_combine(kept, restated), aliases=aliases)
 
 
 def _combine(kept: ActionItem, later: ActionItem) -> ActionItem:

@@ -7,11 +7,13 @@ from typing import NamedTuple
 
 from notes2tickets.model import ActionItem, ExtractOptions, Meeting
 
+from .dedup import MARKED
 from .fingerprint import fingerprint, normalise_title
 from .metadata import is_token_line, parse_metadata, strip_attribution
-from .owners import resolve, split_owners
+from .owners import resolve, split_clauses, split_owners
+from .participants import NOBODY, Participants
 from .plain import PlainText
-from .syntax import NOT_ITEMS, PLAIN_MARKER, is_review_entry
+from .syntax import NOT_ITEMS, PLAIN_MARKER, is_question, is_remark, is_review_entry
 
 MAX_TITLE = 255
 _ELLIPSIS = "\u2026"
@@ -27,29 +29,53 @@ class Candidate(NamedTuple):
     done: bool = False
     description: str = ""
     owners: tuple[str, ...] = ()  # from an enclosing "by person" label
+    rank: int = MARKED  # how it was found (dedup.MARKED / GROUPED / LISTED)
+    default_owners: tuple[str, ...] = ()  # a section's owner, when the item names nobody
 
 
-def build_item(
+def build_items(
     candidate: Candidate,
     plain: PlainText,
     *,
     path: str,
     meeting: Meeting,
     options: ExtractOptions,
-) -> ActionItem | None:
-    """Interpret the text of one candidate; None when nothing is left of it."""
+    participants: Participants = NOBODY,
+) -> list[ActionItem]:
+    """Interpret the text of one candidate: usually one item, two for "A to do x, and B to do y"."""
     if plain.struck and not plain.text.strip(" \t:-"):
-        return None  # the whole item is struck through: dropped
+        return []  # the whole item is struck through: dropped
     text, marker_owner = _strip_marker(re.sub(r"\s+", " ", plain.text).strip())
-    text = strip_attribution(text)
-    rest, tokens = _token_bullets(candidate.description)
+    clauses = split_clauses(strip_attribution(text))
+    items = []
+    for index, clause in enumerate(clauses):
+        context = _Clause(candidate.raw if index == 0 else "", marker_owner, participants, index == 0)
+        item = _build_one(clause, candidate, plain, context, path=path, meeting=meeting, options=options)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+class _Clause(NamedTuple):
+    raw: str  # the Markdown the clause starts, for "**Name**:" (empty for a later clause)
+    marker_owner: tuple[str, ...]
+    participants: Participants
+    first: bool  # the description belongs to the first clause only
+
+
+def _build_one(
+    text: str, candidate: Candidate, plain: PlainText, clause: _Clause, *, path: str, meeting: Meeting,
+    options: ExtractOptions,
+) -> ActionItem | None:
+    rest, tokens = _token_bullets(candidate.description if clause.first else "")
     meta = parse_metadata(text + tokens, plain.urls)
-    owners = split_owners(meta.text, candidate.raw)
+    owners = split_owners(meta.text, clause.raw, clause.participants)
     title = _clean_title(owners.text)
     key = normalise_title(title)
-    if key in NOT_ITEMS or is_review_entry(title):
+    names = candidate.owners + clause.marker_owner + owners.names + meta.owners or candidate.default_owners
+    question = not names and candidate.rank != MARKED and is_question(title)  # "ACTION: can someone …?" asks
+    if key in NOT_ITEMS or is_review_entry(title) or is_remark(title) or question:
         return None
-    names = candidate.owners + marker_owner
     short, description = _limit(title, rest)
     return ActionItem(
         title=short,
@@ -57,7 +83,7 @@ def build_item(
         line=candidate.line,
         fingerprint=fingerprint(title),
         description=description,
-        assignees=resolve(names + owners.names + meta.owners, options.aliases),
+        assignees=resolve(names, options.aliases),
         tags=meta.tags,
         due=meta.due,
         priority=meta.priority,
@@ -71,15 +97,16 @@ def build_item(
 
 
 def _token_bullets(description: str) -> tuple[str, str]:
-    """Nested bullets that are one metadata token each ("- Owner: bob", "- Due: 2024-02-01") belong to the item:
+    """Nested bullets or lines that are one metadata token each ("- Owner: bob", "Due: 2024-02-01") belong to the item:
     the description without them, and their text to read the tokens from."""
     if ":" not in description:
         return description, ""
     kept, tokens = [], []
     for line in description.split("\n"):
         bullet = _BULLET.fullmatch(line)
-        if bullet and is_token_line(bullet.group(1)):
-            tokens.append(bullet.group(1).strip().rstrip("."))
+        token = bullet.group(1) if bullet else line  # "- Owner: bob", or "Owner: bob" on its own line
+        if is_token_line(token):
+            tokens.append(token.strip().rstrip("."))
         else:
             kept.append(line)
     return "\n".join(kept).strip("\n"), "".join(" " + token for token in tokens)
@@ -90,12 +117,14 @@ def _strip_marker(text: str) -> tuple[str, tuple[str, ...]]:
     match = PLAIN_MARKER.match(text)
     if not match:
         return text, ()
-    owner = match.group("owner")
+    owner = match.group("owner") or match.group("boxed")
     return text[match.end():], ((owner.strip(),) if owner and owner.strip() else ())
 
 
 def _clean_title(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip(" \t,;:|-\u2013\u2014")
+    if text.endswith(".") and not text.endswith("..") and " " in text:
+        text = text[:-1].rstrip()  # a sentence's full stop is no part of the title
     return text[:1].upper() + text[1:] if text[:1].islower() else text
 
 

@@ -15,13 +15,17 @@ from mistune.core import BlockState
 
 from notes2tickets.model import ExtractOptions
 
+from .dedup import GROUPED, LISTED, MARKED
 from .items import Candidate
+from .labels import ACTIONS, OPTIONS, OWNERS, Label, framed_label_owners, read_label
 from .plain import PlainText, to_plain
 from .positions import LineLocator
+from .rows import SPEAKER, continues, has_status, lazy_tail, numbered_rows, owned_action
 from .render import describe_code, describe_html, indent
 from .tables import read_table
 from .syntax import (
     RAW_MARKER,
+    SENTENCE_MARKER,
     TASK_BOX,
     is_action_heading,
     is_agenda,
@@ -68,6 +72,8 @@ class _Context(NamedTuple):
     action: bool = False
     by_person: bool = False
     owners: tuple[str, ...] = ()
+    default_owners: tuple[str, ...] = ()  # a HackMD "[name=X]" section: X unless the item names someone
+    options: bool = False  # under "possible actions:": marked lines are options, not items
 
 
 class _Walker:
@@ -131,11 +137,12 @@ class _Walker:
     def _paragraph(self, text: str) -> None:
         line = self.loc.text_block(text)
         rows = text.strip().split("\n")
-        label = self._pseudo_heading(rows[0])
+        label = self._pseudo_heading(rows[0], alone=len(rows) == 1)
         if label is None:
             self.pseudo = None
-            if not self._table(rows, line, in_section=self._section_context().action):
-                self._marker_lines(rows, line, skip_first=False)
+            in_section = self._section_context().action
+            if not self._table(rows, line, in_section=in_section):
+                self._marker_lines(rows, line, skip_first=False, speakers=in_section)
             return
         self.pseudo = label
         if self.options.action_sections and not self._table(rows[1:], line + 1, in_section=True):
@@ -156,11 +163,11 @@ class _Walker:
             self._add(row.raw, line + row.offset, [], context, done=row.done, description=row.notes)
         return True
 
-    def _pseudo_heading(self, row: str) -> Optional[str]:
-        """The heading text of a line like ``**Action items:**``, else None."""
+    def _pseudo_heading(self, row: str, *, alone: bool = False) -> Optional[str]:
+        """The heading text of a line like ``**Action items:**`` (or a plain ``Action items`` paragraph), else None."""
         bare = row.strip()
         core = bare.strip("*_ \t")
-        framed = core != bare.strip(" \t") or core.endswith(":")
+        framed = core != bare.strip(" \t") or core.endswith(":") or alone
         core = core.rstrip(":*_ \t")
         if not framed or not core or not is_exact_action_heading(core, self.options.section_headings):
             return None
@@ -185,53 +192,93 @@ class _Walker:
         text = first["text"]
         line = self.loc.text_block(text)
         rest = children[1:]
+        wrapped = text.find("\n", 0, len(text) - 1) >= 0  # mistune ends the text with a newline
+        text, tail = lazy_tail(text, self.loc.lines, line) if wrapped else (text, "")
         task = TASK_BOX.match(text)
         if task and self.options.task_lists and self.agenda_level is None:
-            self._add(text[task.end():], line, rest, context, done=task.group(1) != " ")
-        elif self._is_marked(text):
-            self._add(text, line, rest, context)
+            self._add(text[task.end():], line, rest, context, done=task.group(1) != " ", subtasks=True, lead=tail)
+        elif self._is_marked(text) and not context.options:
+            self._add(text, line, rest, context, lead=tail)
+        elif self.options.markers and "ction" in text and self._owned_action(text, line, rest, context):
+            return
         elif rest and any(child["type"] == "list" for child in rest) and self._group(text, rest, context):
             return
+        elif wrapped and self._numbered_rows(text, line, context):
+            self._inner(rest, _Context(default_owners=context.default_owners))
         elif context.action:
-            self._add(text, line, rest, context)
+            self._add(text, line, rest, context, lead=tail)
         else:
-            self._marker_lines(text.strip().split("\n"), line, skip_first=True)
-            self._inner(rest, _Context())
+            if not context.options:
+                self._marker_lines(text.strip().split("\n"), line, skip_first=True)
+            self._inner(rest, _Context(default_owners=context.default_owners, options=context.options))
 
     def _group(self, text: str, rest: list[dict[str, Any]], context: _Context) -> bool:
         """Handle an item that only labels the list below it; False when it is no label."""
-        label = text.strip().strip("*_ \t")
-        framed = label != text.strip() or label.endswith(":") or context.by_person
-        label = label.rstrip(":*_ \t")
-        if not label or "\n" in label:
+        phrases = self.options.section_headings
+        bare = text.strip().strip("*_ \t")
+        if context.action and context.by_person and "\n" not in bare:
+            person = (bare.rstrip(":*_ \t"),) if _is_person(bare) else ()
+            self._inner(rest, _Context(action=True, owners=person))
+            return True
+        label = read_label(text, phrases, in_action=context.action)
+        if label is None and context.action:
+            owners = framed_label_owners(text)  # "**Anna and Bob:**" over their tasks
+            label = None if owners is None else Label(ACTIONS, owners)
+        if label is None or (label.kind == ACTIONS and not self.options.action_sections):
             return False
-        if is_exact_action_heading(label, self.options.section_headings) and self.options.action_sections:
-            self._inner(rest, _Context(action=True, by_person=is_by_person(label)))
-            return True
-        if context.action and framed:
-            owners = (label,) if context.by_person and _is_person(label) else ()
-            self._inner(rest, _Context(action=True, owners=owners))
-            return True
-        return False
+        default = context.default_owners
+        if label.kind == ACTIONS:
+            by_person = is_by_person(bare)
+            self._inner(rest, _Context(action=True, by_person=by_person, owners=label.owners, default_owners=default))
+        elif label.kind == OWNERS:
+            self._inner(rest, _Context(action=context.action, default_owners=label.owners))
+        else:  # options or agenda topics: what is below is no action list
+            self._inner(rest, _Context(options=label.kind == OPTIONS, default_owners=default))
+        return True
+
+    def _owned_action(self, text: str, line: int, rest: list[dict[str, Any]], context: _Context) -> bool:
+        """"Ryan: new channels then. Mara owns the action item.": an item for Mara."""
+        owned = owned_action(text)
+        if owned is not None:
+            self._add(owned[0], line, rest, context._replace(owners=context.owners + (owned[1],)))
+        return owned is not None
+
+    def _numbered_rows(self, text: str, line: int, context: _Context) -> bool:
+        """The numbered rows of a bold action line's paragraph are items (see ``rows.numbered_rows``)."""
+        if not self.options.action_sections:
+            return False
+        found = numbered_rows(text, self.loc.lines, line, self.options.section_headings)
+        inner = _Context(action=True, default_owners=context.default_owners)
+        for offset, row in found or ():
+            self._add(row, line + offset, [], inner)
+        return found is not None
 
     def _is_marked(self, text: str) -> bool:
         if not self.options.markers:
             return False
         match = RAW_MARKER.match(text)
-        return match is not None and bool(text[match.end():].strip().strip("*_"))
+        if match is None:
+            return ")" in text[-3:] and has_status(text)
+        return bool(text[match.end():].strip().strip("*_"))
 
     def _add(
         self, raw: str, line: int, rest: list[dict[str, Any]], context: _Context, *, done: bool = False,
-        description: str = "",
+        description: str = "", subtasks: bool = False, lead: str = "",
     ) -> None:
         line = min(line, len(self.loc.lines) - 1)  # out-of-order mistune blocks: stay in the file
         index = len(self.found)
         self.found.append(Candidate(raw, line + 1))  # placeholder keeps document order
-        description = self._describe(rest) or description
-        self.found[index] = Candidate(raw, line + 1, self._section(), done, description, context.owners)
+        described = self._describe(rest, subtasks=subtasks) or description
+        description = "\n\n".join(part for part in (lead, described) if part)
+        in_section = self.action_level is not None or self.pseudo is not None
+        rank = (LISTED if in_section else GROUPED) if context.action else MARKED
+        self.found[index] = Candidate(
+            raw, line + 1, self._section(), done, description, context.owners, rank, context.default_owners
+        )
 
-    def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool) -> None:
-        """Each line of a paragraph that starts with a marker begins an item."""
+    def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool, speakers: bool = False) -> None:
+        """Each line of a paragraph that starts with a marker (in an action section: with a speaker tag such
+        as ``**SH:**``) begins an item, and so does a sentence "Action item to …" inside a line."""
         if not self.options.markers:
             return
         current: Optional[list[str]] = None
@@ -239,11 +286,13 @@ class _Walker:
         for offset, row in enumerate(rows):
             if offset == 0 and skip_first:
                 continue
-            if self._is_marked(row):
+            marked = self._is_marked(row) or (speakers and SPEAKER.match(row) is not None)
+            sentence = None if marked or current is not None or "ction" not in row else SENTENCE_MARKER.search(row)
+            if marked or sentence:
                 if current:
                     self._add("\n".join(current), line + start, [], _Context())
-                current, start = [row], offset
-            elif current is not None and _continues(current[-1], row):
+                current, start = [row[sentence.end():] if sentence else row], offset
+            elif current is not None and continues(current[-1], row):
                 current.append(row)
             elif current is not None:
                 self._add("\n".join(current), line + start, [], _Context())
@@ -259,23 +308,25 @@ class _Walker:
                 self._list(token, context)
             elif kind in _TEXT:
                 line = self.loc.text_block(token["text"])
-                self._marker_lines(token["text"].strip().split("\n"), line, skip_first=False)
+                if not context.options:
+                    self._marker_lines(token["text"].strip().split("\n"), line, skip_first=False)
             else:
                 self._locate_only(token)
 
     # -- descriptions ---------------------------------------------------------
-    def _describe(self, blocks: list[dict[str, Any]]) -> str:
-        """Markdown of an item's nested blocks; nested task/marker items become items."""
-        parts = [self._describe_block(token) for token in blocks]
+    def _describe(self, blocks: list[dict[str, Any]], *, subtasks: bool = False) -> str:
+        """Markdown of an item's nested blocks; nested marker items (and task items, except under a task)
+        become items."""
+        parts = [self._describe_block(token, subtasks) for token in blocks]
         return "\n\n".join(part for part in parts if part)
 
-    def _describe_block(self, token: dict[str, Any]) -> str:
+    def _describe_block(self, token: dict[str, Any], subtasks: bool) -> str:
         kind = token["type"]
         if kind in _TEXT:
             self.loc.text_block(token["text"])
             return str(token["text"]).strip()
         if kind == "list":
-            return self._describe_list(token)
+            return self._describe_list(token, subtasks)
         if kind == "block_quote":
             return indent(self._describe(token["children"]), "> ")
         self._locate_only(token)
@@ -287,22 +338,25 @@ class _Walker:
             return "#" * int(token["attrs"]["level"]) + " " + str(token["text"]).strip()
         return ""
 
-    def _describe_list(self, token: dict[str, Any]) -> str:
+    def _describe_list(self, token: dict[str, Any], subtasks: bool) -> str:
         rows: list[str] = []
         start = token["attrs"].get("start", 1)
         for number, item in enumerate(token["children"], start=start):
             children = item.get("children", [])
             first = children[0] if children else None
-            if first is not None and first["type"] in _TEXT and self._is_own_item(first["text"]):
+            if first is not None and first["type"] in _TEXT and self._is_own_item(first["text"], subtasks):
                 self._item(children, _Context())
                 continue
             bullet = f"{number}." if token["attrs"].get("ordered") else "-"
-            body = self._describe(children)
+            body = self._describe(children, subtasks=subtasks)
             rows.append(bullet + " " + indent(body, " " * (len(bullet) + 1)).lstrip(" "))
         return "\n".join(rows)
 
-    def _is_own_item(self, text: str) -> bool:
-        return bool(self.options.task_lists and TASK_BOX.match(text)) or self._is_marked(text)
+    def _is_own_item(self, text: str, subtasks: bool) -> bool:
+        """A nested marker item is its own item; a nested task box too, unless it is a task's checklist."""
+        if self.options.task_lists and TASK_BOX.match(text):
+            return not subtasks
+        return self._is_marked(text)
 
     # -- blocks that are never extracted ------------------------------------
     def _locate_only(self, token: dict[str, Any]) -> None:
@@ -323,14 +377,6 @@ class _Walker:
                 self.loc.text_block(token["text"])
         for child in token.get("children", ()):
             self._locate_only(child)
-
-
-def _continues(previous: str, row: str) -> bool:
-    """A wrapped line continues an item; a new sentence after a full stop does not."""
-    stripped = row.strip()
-    if not stripped:
-        return False
-    return not previous.rstrip().endswith((".", "!", "?")) and (stripped[0].islower() or row[:1] in " \t")
 
 
 def _is_person(label: str) -> bool:

@@ -12,6 +12,7 @@ from typing import NamedTuple, Optional
 
 from notes2tickets.model import ExtractOptions
 
+from .dedup import LISTED, MARKED
 from .items import Candidate
 from .syntax import RAW_MARKER, is_action_heading, is_by_person
 
@@ -62,7 +63,8 @@ def scan_meetbot(lines: list[str], options: ExtractOptions) -> MeetbotScan:
             person = _person(bullet.group("text"))
         elif bullet and (in_actions or (options.markers and RAW_MARKER.match(bullet.group("text")))):
             text, index = _continued(lines, index, bullet.group("text"), len(bullet.group("indent")))
-            found.append(Candidate(text, index_line(index, text), section, owners=person if by_person else ()))
+            rank = LISTED if in_actions else MARKED
+            found.append(Candidate(text, index_line(index, text), section, owners=person if by_person else (), rank=rank))
         elif log:
             found.append(Candidate(log.group("text"), index + 1, section))
         elif options.markers and not bullet and RAW_MARKER.match(row) and row.strip():

@@ -32,8 +32,10 @@ _REF_GROUP = re.compile(
 _TRAILING_REF = re.compile(r"\s*(?:[-\u2013\u2014,:]\s*)?(?:tracked\s+(?:in|as)\s+)?#\d{1,9}\s*$", re.IGNORECASE)
 _ATTRIBUTION = re.compile(r"\s*\(\s*[^,()]{1,60},\s*\d{1,2}:\d{2}(?::\d{2})?\s*\)\s*$")
 _DONE_LEAD = re.compile(r"^\s*(?:(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?)\s*|(?i:done)\s*[:\-\u2013\u2014]\s*|[(\[](?i:done)[)\]]\s*)")
-_DONE_TAIL = re.compile(r"\s*(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?|[(\[]\s*(?i:done)\s*[)\]]|[-\u2013\u2014:]\s*(?i:done)\.?)\s*$")
-_STATUS = r"(?:carried[ -]over(?: from (?:the )?(?:last|previous) (?:meeting|week|time))?|carry[ -]over|still open|ongoing|in progress|wip|again|continued|repeat(?:ed)?|pending)"
+_DONE_TAIL = re.compile(
+    r"\s*(?:\u2705|\u2714\ufe0f?|\u2611\ufe0f?|[(\[]\s*(?i:done)(?:\s*:[^()\[\]]*)?\s*[)\]]|[-\u2013\u2014:]\s*(?i:done)\.?)\s*\.?$"
+)
+_STATUS = r"(?:to-?do|carried[ -]over(?: from (?:the )?(?:last|previous) (?:meeting|week|time))?|carry[ -]over|still open|ongoing|in progress|wip|again|continued|repeat(?:ed)?|pending)"
 # Status words say where an item stands, not what it is: removed so a
 # carried-over item keeps its fingerprint.
 _STATUS_GROUP = re.compile(r"\s*[(\[]\s*" + _STATUS + r"\s*[)\]]", re.IGNORECASE)

@@ -16,18 +16,29 @@ _OWNER = r"(?:[ \t]*[(\[](?P<owner>[^()\[\]\n]{1,60})[)\]])?"
 # a dash, or closing bold followed by a space. "#action"/"!action" need no colon.
 # "TODO @nick: text": the word, then a mention labelling the owner.
 _MENTION_LABEL = r"[ \t]+(?=@[\w.-]+(?::[\w.-]+)?:[ \t])"
+# "(TODO) text", "[Action - Anna] text", "Action item to text".
+_BOXED_WORD = r"[(\[](?i:to-?do|action(?:[ \t]+items?)?|ai)[)\]]"
+_BOXED_OWNER = r"\[(?i:action(?:[ \t]+items?)?)[ \t]*[-:\u2013\u2014][ \t]*(?P<boxed>[^\]\n]{1,60})\][ \t]*:?"
+_ITEM_TO = r"(?i:action[ \t]+items?[ \t]+to)(?=[ \t])"
 RAW_MARKER = re.compile(
     r"[ \t]*" + _EMPH + r"?[ \t]*(?:"
     r"[#!](?i:action)\b" + _EMPH + r"?:?"
-    r"|" + _WORD + _OWNER + r"(?:[ \t]*:" + _EMPH + r"?|" + _EMPH + r"[ \t]*:|[ \t]+[-\u2013\u2014][ \t]|(?:\*\*|__)(?=[ \t]))"
+    r"|" + _WORD + _OWNER + r"(?:[ \t]*:" + _EMPH + r"?|" + _EMPH + r"[ \t]*:|[ \t]+[-\u2013\u2014][ \t]|(?:\*\*|__)(?=[ \t])"
+    r"|(?<=[)\]])[ \t]+(?=\S))"
     r"|" + _WORD + _MENTION_LABEL +
+    r"|" + _BOXED_WORD + _EMPH + r"?[ \t]+(?=\S)|" + _BOXED_OWNER.replace("?P<boxed>", "?:") + "|" + _ITEM_TO +
     r")"
 )
 # The same marker in plain text (markup already gone), for removal from titles.
 PLAIN_MARKER = re.compile(
-    r"\s*(?:[#!](?i:action)\b:?|" + _WORD + _OWNER + r"\s*(?::|[-\u2013\u2014](?=\s))|(?:ACTION|TODO)(?=\s)"
-    r"|" + _WORD + _MENTION_LABEL + r")\s*"
+    r"\s*(?:[#!](?i:action)\b:?|" + _WORD + _OWNER + r"\s*(?::|[-\u2013\u2014](?=\s)|(?<=[)\]])(?=\s))"
+    r"|(?:ACTION|TODO)(?=\s)|" + _WORD + _MENTION_LABEL + r"|" + _BOXED_WORD + r"|" + _BOXED_OWNER + r"|" + _ITEM_TO
+    + r")\s*"
 )
+# "… (todo)", "… (done)", "… (done: agreed on the channel)" at the end: a status that marks an item.
+STATUS_SUFFIX = re.compile(r"[(\[][ \t]*(?i:to-?do|done)(?:[ \t]*:[^()\[\]\n]*)?[ \t]*[)\]][ \t]*\.?[ \t]*$")
+# "… Action item to make it happen." inside a paragraph: the marker starts a sentence.
+SENTENCE_MARKER = re.compile(r"(?<=[.!?])[ \t]+(?=(?i:action[ \t]+items?[ \t]+to)[ \t]+\S)")
 TASK_BOX = re.compile(r"[ \t]*\[([ xX])\](?:[ \t]+|$)")
 _TOKEN = re.compile(r"[\w'-]+")
 _NUMBERING = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[ivxIVX]+|[A-Za-z])[.)]\s+")
@@ -92,3 +103,32 @@ def is_agenda(text: str) -> bool:
 def is_review_entry(title: str) -> bool:
     """True for agenda entries like "Review action items from last meeting"."""
     return bool(_REVIEW.match(title.strip())) and len(title.split()) <= 10
+
+
+_QUESTION = re.compile(
+    r"^(?:what|where|when|why|how|who|whom|whose|which|is|are|am|was|were|do|does|did|can|could|should|would|"
+    r"will|shall|may|might|must|has|have|had|any|anyone|anybody|anything|shouldn't|isn't|aren't|don't|doesn't|"
+    r"can't|won't)\b[^?]*\?\W*$",
+    re.IGNORECASE,
+)
+
+
+def is_question(title: str) -> bool:
+    """True for a question ("Are we shipping one package?"); "Ask upstream about X?" is a task."""
+    return bool(_QUESTION.match(title.strip()))
+
+
+_REMARK = re.compile(r"^(?:note that|nb[:,]|n\.b\.|fyi\b|ps[:,])", re.IGNORECASE)
+
+
+def is_remark(title: str) -> bool:
+    """True for an observation ("Note that the logs lack repos", "FYI: …"), not a task."""
+    return bool(_REMARK.match(title))
+
+
+# "Mara owns the action item", "Bob will take the action item", "action item for Bob".
+OWNS_ACTION = re.compile(
+    r"(?:^|(?<=[.;!]))[ \t]*(?:(?P<owner>[A-Z@][\w.@-]*(?: [A-Z][\w'-]+)?)[ \t]+(?:owns|has|takes|will (?:own|take))"
+    r"[ \t]+(?:the|this|that|an)[ \t]+action(?:[ \t]+item)?|(?i:action[ \t]+item[ \t]+for)[ \t]+(?P<for>[A-Z@][\w.@-]*))"
+    r"[ \t]*\.?[ \t]*$"
+)

@@ -109,11 +109,13 @@ def test_struck_items_dropped() -> None:
 
 
 def test_nested_task_is_its_own_item() -> None:
-    """A nested task item is an item; plain nested bullets and paragraphs are description."""
-    text = "- [ ] parent task\n\n  More about it.\n\n  - a detail\n  - [ ] child task\n    - child detail\n"
-    found = extract_text(text, path="n.md")
+    """A task nested in a plain bullet, or a marker nested in a task, is an item; a task's own
+    checkboxes, plain nested bullets and paragraphs are its description."""
+    text = "- [ ] parent task\n\n  More about it.\n\n  - a detail\n  - [ ] sub-step\n  - TODO: child task\n    - child detail\n"
+    found = extract_text(text + "- topic\n  - [ ] nested task\n", path="n.md")
     assert [(i.line, i.title, i.description) for i in found] == [
-        (1, "Parent task", "More about it.\n\n- a detail"), (6, "Child task", "- child detail")]
+        (1, "Parent task", "More about it.\n\n- a detail\n- [ ] sub-step"), (7, "Child task", "- child detail"),
+        (10, "Nested task", "")]
 
 
 def test_owner_forms() -> None:
@@ -347,7 +349,7 @@ def test_marker_then_mention_label() -> None:
 def test_owner_field_at_sentence_end_keeps_no_period() -> None:
     """`Owner: Bob.` names Bob, not "Bob."."""
     item = _one("- [ ] Do the release notes. Owner: Bob. Due: 2024-01-15\n")
-    assert (item.title, item.assignees, item.due) == ("Do the release notes.", ("Bob",), "2024-01-15")
+    assert (item.title, item.assignees, item.due) == ("Do the release notes", ("Bob",), "2024-01-15")
 
 
 def test_nested_bullets_that_are_one_token_set_fields() -> None:

@@ -14,7 +14,7 @@ NESTED = """\
 - top
   - middle
     - [ ] deep task
-      1. [ ] numbered deeper
+      1. TODO: numbered deeper
 > - [ ] quoted, skipped
 - [ ] back at top
 """
