@@ -124,7 +124,7 @@ def test_resync_makes_no_request(cli: Cli, lab: Lab) -> None:
     mark = lab.mark()
     again = cli("sync", "notes.md")
     assert again.code == 0, again.err
-    assert again.out.splitlines()[-1] == "0 filed, 0 adopted, 0 failed; skipped: 1 done, 4 filed, 1 tracked"
+    assert again.out.splitlines()[-1] == "0 filed, 0 adopted, 0 failed; skipped: 1 done, 4 known, 1 tracked"
     assert lab.hits_since(mark) == []
     assert len(pagure_issues(lab)) == 4
 
