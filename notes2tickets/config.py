@@ -54,6 +54,7 @@ class Settings:
     strict_push: bool = False
     timeout: float = 30.0
     lock_timeout: float = 30.0
+    read_deadline: float = 300.0  # all of one run's reads of the tracker, in seconds
     xdg_state_home: Optional[str] = None
     home: Path = Path("~")
 
@@ -143,6 +144,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "strict_push": bool,
     "timeout": (int, float),
     "lock_timeout": (int, float),
+    "read_deadline": (int, float),
     "aliases": dict,
     "extract": dict,
 }
@@ -163,7 +165,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
     threshold = float(cfg.get("duplicate_threshold", 0.9))
     if not 0.5 <= threshold <= 1.0:
         raise ConfigError(f"{where}: 'duplicate_threshold' must be between 0.5 and 1.0, not {threshold}")
-    for key in ("timeout", "lock_timeout"):
+    for key in ("timeout", "lock_timeout", "read_deadline"):
         if key in cfg and not 0 < float(cfg[key]) <= 3600:
             raise ConfigError(f"{where}: '{key}' must be between 0 and 3600 seconds")
     return Settings(
@@ -180,6 +182,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         strict_push=cfg.get("strict_push", False),
         timeout=float(cfg.get("timeout", 30.0)),
         lock_timeout=float(cfg.get("lock_timeout", 30.0)),
+        read_deadline=float(cfg.get("read_deadline", 300.0)),
     )
 
 

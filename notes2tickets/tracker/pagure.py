@@ -24,6 +24,7 @@ from notes2tickets.model import clean_title, tag_problem
 from notes2tickets.tracker.base import ProjectInfo, RemoteIssue
 from notes2tickets.redact import safe_url
 from notes2tickets.tracker.pagure_errors import error_from_response, json_dict, transport_error
+from notes2tickets.tracker.transport import DeadlineExceeded, DeadlineSession
 
 PER_PAGE = 100
 DEFAULT_RETRIES = 4  # for GETs, with exponential backoff
@@ -62,6 +63,7 @@ class PagureClient:
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         edberror_retries: int = 3,
+        read_deadline: float | None = None,
     ) -> None:
         self.base_url = check_url(url, token=token)
         self.project = check_project(project)
@@ -74,7 +76,11 @@ class PagureClient:
         self._backoff = backoff
         self._sleep = sleep
         self._edberror_retries = edberror_retries
-        self._session = requests.Session()
+        # ``timeout`` is a total deadline per request; ``read_deadline`` bounds all reads of this run.
+        self._session = DeadlineSession()
+        self._read_seconds = read_deadline
+        if read_deadline is not None:
+            self._session.read_deadline = time.monotonic() + read_deadline
         self._session.headers["User-Agent"] = f"notes2tickets/{__version__}"
         if token is not None:
             self._session.auth = _TokenAuth(_check_token(token))
@@ -259,6 +265,8 @@ class PagureClient:
             try:
                 resp = self._send(method, url, **kwargs)
             except _TRANSPORT_ERRORS as exc:
+                if isinstance(exc, DeadlineExceeded) and exc.run_deadline:
+                    raise self._read_deadline_error(method, url) from None
                 if last:
                     raise transport_error(exc, method, url, ambiguous=False) from None
                 self._sleep(self._delay(attempt, None))
@@ -272,6 +280,14 @@ class PagureClient:
                 return resp
             self._sleep(self._delay(attempt, resp))
         raise AssertionError("unreachable")
+
+    def _read_deadline_error(self, method: str, url: str) -> TrackerError:
+        return TrackerError(
+            f"reading {self.project} on the tracker took longer than this run's {self._read_seconds:g}s read deadline "
+            f"(stopped before {method} {safe_url(url)}): the tracker is too slow; run again later, "
+            "or raise 'read_deadline' in the config file",
+            url=safe_url(url),
+        )
 
     def _get_json(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         resp = self._request_retrying("GET", url, params=params)
