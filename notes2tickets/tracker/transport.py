@@ -46,7 +46,8 @@ class DeadlineSession(requests.Session):
         super().__init__()
         self.read_deadline: Optional[float] = None
 
-    def request(self, method: str, url: str, *args: Any, timeout: Any = None, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        timeout = kwargs.pop("timeout", None)
         seconds = float(timeout) if isinstance(timeout, (int, float)) else 30.0
         deadline, run_bound = time.monotonic() + seconds, False
         if method.upper() == "GET" and self.read_deadline is not None and self.read_deadline < deadline:
@@ -55,7 +56,8 @@ class DeadlineSession(requests.Session):
         if remaining <= 0:
             raise DeadlineExceeded("the run's read deadline has passed", run_deadline=run_bound)
         kwargs["stream"] = True
-        send = _Call(lambda: self._complete(super(DeadlineSession, self).request(method, url, *args, timeout=remaining, **kwargs)))
+        kwargs["timeout"] = remaining  # the socket's own timeout too: a silent server costs no thread for long
+        send = _Call(lambda: self._complete(super(DeadlineSession, self).request(method, url, **kwargs)))
         return send.result(remaining, run_bound)
 
     @staticmethod
