@@ -103,6 +103,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run = hook_sub.add_parser("run", help="what the installed hook script calls")
     _add_hook_type(run, required=True)
     run.add_argument("--dry-run", action="store_true", help="only preview")
+    # The detached worker the hook starts when the tracker is slow (README "Git hooks"): not for people.
+    run.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
+    run.add_argument("--state", metavar="FILE", help=argparse.SUPPRESS)
     return parser
 
 
@@ -254,4 +257,5 @@ def _hook(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         stdin=sys.stdin.buffer,
         out=out,
         err=err,
+        in_background=args.background,
     )

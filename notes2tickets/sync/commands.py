@@ -45,6 +45,7 @@ def run(
     out: TextIO,
     err: TextIO,
     hook: bool = False,
+    read_deadline: Optional[float] = None,
 ) -> int:
     # From a hook, no PATH means "only the files of rows still pending", never every notes file.
     files = list(paths) if hook else notes_files(settings, paths, changed_since)
@@ -54,14 +55,18 @@ def run(
     # --offline can only preview: filing needs the network. A real run with no project
     # is a config error (exit 2) in file_run, never a silent preview that exits 0.
     if dry_run or offline:
-        return _preview(settings, files, offline=offline, include_done=include_done, force=force, fmt=fmt, out=out, err=err)
+        return _preview(
+            settings, files, offline=offline, include_done=include_done, force=force, fmt=fmt, out=out, err=err,
+            read_deadline=read_deadline,
+        )
     from notes2tickets.sync.filerun import file_run
 
     return file_run(settings, files, include_done=include_done, force=force, fmt=fmt, out=out, err=err, hook=hook)
 
 
 def _preview(
-    settings: Settings, files: Sequence[str], *, offline: bool, include_done: bool, force: bool, fmt: str, out: TextIO, err: TextIO
+    settings: Settings, files: Sequence[str], *, offline: bool, include_done: bool, force: bool, fmt: str, out: TextIO,
+    err: TextIO, read_deadline: Optional[float] = None,
 ) -> int:
     """The dry run: the same plan as the real run, read-only GETs at most, nothing written anywhere."""
     result = parse_reported(files, settings, err)
@@ -73,7 +78,7 @@ def _preview(
         if project and settings.token and not offline and plan.to_file():
             from notes2tickets.sync.filerun import read_mirror
 
-            refs = read_mirror(settings, store, project)
+            refs = read_mirror(settings, store, project, read_deadline=read_deadline)
             plan = make_plan(result.items, known=known, remote=refs, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
             note = f"dry run: remote check done on {settings.url} ({project}); nothing was written"
     out.write(report.plan_json(plan, note=note) if fmt == "json" else report.plan_text(plan, note=note))

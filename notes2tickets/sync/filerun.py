@@ -21,15 +21,15 @@ from notes2tickets.sync.plan import NEW, Plan, make_plan
 from notes2tickets.tracker import Tracker, connect
 
 
-def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> Tracker:
+def client_for(settings: Settings, *, need_token: bool, hook: bool = False, read_deadline: Optional[float] = None) -> Tracker:
     if need_token and not settings.token:
         raise ConfigError(f"no API token: {NO_TOKEN}")
-    return connect(settings, hook=hook)
+    return connect(settings, hook=hook, read_deadline=read_deadline)
 
 
-def read_mirror(settings: Settings, store: StateStore, project: str) -> list[RemoteRef]:
-    """For the dry run: state's mirror plus what changed, held in memory only."""
-    client = client_for(settings, need_token=False)
+def read_mirror(settings: Settings, store: StateStore, project: str, *, read_deadline: Optional[float] = None) -> list[RemoteRef]:
+    """For the dry run: state's mirror plus what changed, held in memory only (reads within ``read_deadline`` s)."""
+    client = client_for(settings, need_token=False, read_deadline=read_deadline)
     return Mirror(client=client, store=store, url=settings.url, project=project, writable=False).refresh()
 
 
