@@ -109,16 +109,16 @@ def show_report(state: Path, err: TextIO, *, header: bool = False) -> bool:
     return True
 
 
-def last_report(state: Path) -> Optional[str]:
-    """The last worker's report, shown or not (for ``status``)."""
+def last_report(state: Path) -> Optional[tuple[str, str]]:
+    """When the last worker finished (UTC) and what it said, shown or not (for ``status``)."""
     for path in (report_path(state), report_path(state).with_name(report_path(state).name + ".shown")):
         try:
-            return path.read_text(encoding="utf-8", errors="replace")
+            text = path.read_text(encoding="utf-8", errors="replace")
+            when = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         except OSError:
             continue
+        return when, text
     return None
-
-
 
 
 def now() -> str:

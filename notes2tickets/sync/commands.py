@@ -6,10 +6,12 @@ notes or by state, so a re-run over fully filed notes sends no request.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError
+from notes2tickets.state import queue
 from notes2tickets.state.lock import state_path
 from notes2tickets.state.store import StateStore
 from notes2tickets.sync import report
@@ -95,10 +97,25 @@ def _remote_note(settings: Settings, offline: bool, plan: Plan) -> str:
 
 
 def show_status(*, settings: Settings, fmt: str, out: TextIO) -> int:
-    with StateStore.open_readonly(state_path(settings)) as store:
+    path = state_path(settings)
+    with StateStore.open_readonly(path) as store:
         rows = store.rows(settings.url if settings.project else None, settings.project)
-    out.write(report.rows_json(rows) if fmt == "json" else report.rows_text(rows))
+    out.write(report.rows_json(rows) if fmt == "json" else report.rows_text(rows) + _background_text(path))
     return EXIT_OK
+
+
+def _background_text(path: Path) -> str:
+    """What the git hook left to the background: queued runs, and the last worker's report."""
+    lines = []
+    waiting = queue.waiting(path)
+    if waiting:
+        lines.append(f"background: {waiting} git hook run(s) queued, not filed yet (log: {queue.log_path(path)})")
+    last = queue.last_report(path)
+    if last is not None:
+        when, text = last
+        lines.append(f"last background filing ({when}):")
+        lines.extend(f"  {line}" for line in text.splitlines())
+    return "".join(f"{line}\n" for line in lines)
 
 
 def rebuild_state(*, settings: Settings, out: TextIO, err: TextIO) -> int:

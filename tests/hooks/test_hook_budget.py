@@ -68,6 +68,8 @@ def test_commit_returns_fast_on_a_crawling_tracker_and_items_are_filed_later(rep
     assert "continues in the background" in done.stderr, done.stderr
     assert eventually(lambda: titles(slow_tracker) == WANTED), titles(slow_tracker)
     assert eventually(lambda: (repo / f"{STATE}.report").exists())
+    code, out, _ = cli("status")
+    assert code == 0 and "last background filing" in out and "2 filed" in out, out
     slow_tracker.set_faults(None)
     write(repo, "src.txt")
     again = commit_all(repo)
@@ -102,6 +104,8 @@ def test_busy_state_lock_never_drops_the_queue(repo: Path, slow_tracker: Any) ->
         assert eventually(lambda: (repo / f"{STATE}.report").exists())
         assert "another notes2tickets run holds" in (repo / f"{STATE}.report").read_text()
         assert titles(slow_tracker) == []
+        code, out, _ = cli("status")
+        assert code == 0 and "1 git hook run(s) queued, not filed yet" in out, out
     finally:
         held.release()
     write(repo, "src.txt")
