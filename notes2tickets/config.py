@@ -177,7 +177,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         default_tags=_tags(cfg.get("default_tags", []), where),
         private=cfg.get("private", False),
         notes=tuple(_strings(cfg.get("notes", list(DEFAULT_NOTES_GLOBS)), "notes", where)),
-        link_template=cfg.get("link_template"),
+        link_template=_link_template(cfg.get("link_template"), where),
         duplicate_threshold=threshold,
         strict_push=cfg.get("strict_push", False),
         timeout=float(cfg.get("timeout", 30.0)),
@@ -230,6 +230,28 @@ def _tags(value: Any, where: str) -> tuple[str, ...]:
         if why:
             raise ConfigError(f"{where}: 'default_tags' entry {tag[:40]!r} {why}, which Pagure cannot store")
     return tuple(dict.fromkeys(tags))
+
+
+# The fields ``git.permalinks.line_url`` fills in a link template.
+LINK_FIELDS = ("base", "commit", "path", "line", "style")
+
+
+def _link_template(template: Optional[str], where: str) -> Optional[str]:
+    """A template ``str.format`` can fill with LINK_FIELDS, checked now rather than at the first filing."""
+    if template is None:
+        return None
+    sample: dict[str, Any] = {name: "x" for name in LINK_FIELDS}
+    sample["line"] = 1
+    try:
+        template.format(**sample)
+    except KeyError as exc:
+        problem = f"unknown field {{{exc.args[0]}}}"
+    except (IndexError, ValueError, AttributeError, TypeError) as exc:
+        problem = f"not a valid template ({exc})"
+    else:
+        return template
+    known = ", ".join(f"{{{name}}}" for name in LINK_FIELDS)
+    raise ConfigError(f"{where}: 'link_template' {template[:80]!r}: {problem}; use the fields {known} (write {{{{ for a brace)")
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
