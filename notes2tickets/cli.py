@@ -12,7 +12,8 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import Any, Optional, Sequence, TextIO
+from functools import lru_cache
+from typing import Any, Callable, Optional, Sequence, TextIO, cast
 
 from notes2tickets import __version__
 from notes2tickets.git.changes import HOOK_TYPES
@@ -24,7 +25,7 @@ from notes2tickets.errors import (
     EXIT_USAGE,
     Notes2TicketsError,
 )
-from notes2tickets.redact import one_line
+from notes2tickets.redact import GuardedStream, one_line
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -103,9 +104,6 @@ def _build_parser() -> argparse.ArgumentParser:
     run = hook_sub.add_parser("run", help="what the installed hook script calls")
     _add_hook_type(run, required=True)
     run.add_argument("--dry-run", action="store_true", help="only preview")
-    # The detached worker the hook starts when the tracker is slow (README "Git hooks"): not for people.
-    run.add_argument("--background", action="store_true", help=argparse.SUPPRESS)
-    run.add_argument("--state", metavar="FILE", help=argparse.SUPPRESS)
     return parser
 
 
@@ -131,21 +129,22 @@ def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -
 
 
 def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
     args = _build_parser().parse_args(argv)
-    secret: Optional[str] = os.environ.get("PAGURE_API_TOKEN")
+    secrets = _token_finder(args)
+    # Everything printed hides every token this run may know and escapes control characters.
+    out = cast(TextIO, GuardedStream(stdout or sys.stdout, secrets))
+    err = cast(TextIO, GuardedStream(stderr or sys.stderr, secrets))
     unraisable_hook = sys.unraisablehook
     try:
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
-        err.write(f"error: {one_line(str(exc), secret)}\n")
+        err.write(f"error: {one_line(str(exc), *secrets())}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         _say_interrupted(err)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         if not _from_interrupt(exc):
-            detail = one_line(f"{exc.__class__.__name__}: {exc}", secret)
+            detail = one_line(f"{exc.__class__.__name__}: {exc}", *secrets())
             err.write(f"internal error: {detail} (this is a bug in notes2tickets {__version__}: please report it)\n")
             return EXIT_BUG
         _say_interrupted(err)
@@ -176,6 +175,26 @@ def _from_interrupt(exc: BaseException) -> bool:
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
     return False
+
+
+def _token_finder(args: argparse.Namespace) -> Callable[[], Sequence[str]]:
+    """The tokens of the environment and of the .env files this command may read, found once, when first needed."""
+
+    @lru_cache(maxsize=1)
+    def tokens() -> Sequence[str]:
+        from notes2tickets.config import token_values
+        from notes2tickets.git.command import find_root
+
+        starts = [Path.cwd(), *(Path(p) for p in (getattr(args, "paths", None) or [])[:1])]
+        found: list[str] = []
+        for start in starts:
+            try:
+                found += token_values(os.environ, find_root(start))
+            except Exception:  # noqa: BLE001 - hiding must never be what fails
+                found += token_values(os.environ, Path.cwd())
+        return tuple(dict.fromkeys(found))
+
+    return tokens
 
 
 def _ignore_unraisable(_unraisable: Any) -> None:
@@ -257,5 +276,4 @@ def _hook(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         stdin=sys.stdin.buffer,
         out=out,
         err=err,
-        in_background=args.background,
     )

@@ -90,6 +90,16 @@ def build_settings(
     )
 
 
+def token_values(environ: Mapping[str, str], root: Path) -> list[str]:
+    """Every API token this run may know (environment and ``<root>/.env``), to hide wherever it appears; never raises."""
+    values = [environ.get("PAGURE_API_TOKEN") or ""]
+    try:
+        values.append(_dotenv(root).get("PAGURE_API_TOKEN") or "")
+    except (ConfigError, OSError):
+        pass
+    return [v.strip() for v in values if v.strip()]
+
+
 def _path(value: Optional[str]) -> Optional[Path]:
     return Path(value).expanduser() if value else None
 

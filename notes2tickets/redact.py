@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Optional
+import io
+from typing import Callable, Optional, Sequence, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
 HIDDEN = "<hidden>"
@@ -12,14 +13,55 @@ HIDDEN = "<hidden>"
 _TOKEN_SHAPED = re.compile(r"(?i:(authorization:?\s*token\s+))\S+|\b[A-Z0-9]{64}\b")
 
 
-def one_line(text: str, secret: Optional[str] = None, *, limit: Optional[int] = None) -> str:
-    """``text`` as one printable line without ``secret`` or anything shaped like a token, cut at ``limit``."""
-    if secret:
-        text = text.replace(secret, HIDDEN)
+# What a terminal would act on rather than show: C0 controls but tab and newline, DEL, C1 controls,
+# bidi overrides and isolates, and Unicode line separators.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def one_line(text: str, *secrets: Optional[str], limit: Optional[int] = None) -> str:
+    """``text`` as one printable line without ``secrets`` or anything shaped like a token, cut at ``limit``."""
+    text = hide(text, secrets)
     text = _TOKEN_SHAPED.sub(lambda m: (m.group(1) or "") + HIDDEN, text)
     text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
     text = " ".join(text.split())
     return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def hide(text: str, secrets: Sequence[Optional[str]]) -> str:
+    """``text`` with every secret (longest first, so one inside another goes too) replaced by <hidden>."""
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, HIDDEN)
+    return text
+
+
+def terminal_safe(text: str) -> str:
+    """Control and bidi characters written as ``\\uXXXX`` escapes (still valid inside a JSON string)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class GuardedStream(io.TextIOBase):
+    """What the CLI prints through: secrets hidden, control and bidi characters escaped.
+
+    ``secrets`` is called once, at the first write (finding them may cost a git call).
+    """
+
+    def __init__(self, stream: TextIO, secrets: Callable[[], Sequence[str]]) -> None:
+        super().__init__()
+        self._stream = stream
+        self._find = secrets
+        self._secrets: Optional[Sequence[str]] = None
+
+    def write(self, text: str) -> int:
+        if self._secrets is None:
+            self._secrets = self._find()
+        self._stream.write(terminal_safe(hide(text, self._secrets)))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
 
 
 def safe_url(url: Optional[str]) -> str:

@@ -119,15 +119,8 @@ def run(
     stdin: BinaryIO,
     out: TextIO,
     err: TextIO,
-    in_background: bool = False,
 ) -> int:
-    """What the hook script calls; never fails post-commit/post-merge/post-rewrite, never prompts.
-
-    ``in_background`` is the detached worker the hook starts (``background``): it files the queue.
-    """
-    if in_background:
-        path = lock.state_path(settings)
-        return background.work(path, file_now=partial(_file_now, settings), secret=settings.token, log=out)
+    """What the hook script calls; never fails post-commit/post-merge/post-rewrite, never prompts."""
     if mode == "off":
         return 0
     if mode not in MODES:
@@ -166,10 +159,8 @@ def _sync_run(settings: Settings, notes: Sequence[Path], dry_run: bool, out: Tex
     state = Path(os.path.abspath(lock.state_path(settings)))
     queue.show_report(state, err, header=True)  # an earlier worker's, not printed yet
     queue.enqueue(state, paths=[os.path.abspath(p) for p in notes])
-    # The worker files whatever is queued, whichever hook queued it: its --type only satisfies the parser.
-    worker = [sys.executable, "-m", "notes2tickets", "hook", "run", "--type", "post-commit", "--background",
-              "--state", str(state)]
-    return background.hand_off(state, command=worker, cwd=settings.root, err=err)
+    work = partial(background.work, state, file_now=partial(_file_now, settings), secret=settings.token)
+    return background.hand_off(state, work=work, err=err)
 
 
 def _file_now(settings: Settings, paths: Sequence[str], out: TextIO, err: TextIO) -> int:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
-from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, StateError
+from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, PartialRunError, StateError
 from notes2tickets.git import permalinks
 from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.state.lock import pending_flag, state_path
@@ -59,6 +59,9 @@ def file_run(
                 plan = plan_for(remote=mirror.refresh())
                 target = _target(run, client, store, mirror)
                 outcomes = filing.apply(plan.decisions, target=target, progress=partial(_line, err))
+        except StateError as exc:
+            _stopped(store, run, plan, exc, out)
+            raise
         except Notes2TicketsError as exc:
             if not hook or isinstance(exc, StateError):
                 raise
@@ -70,6 +73,25 @@ def file_run(
         _report(plan, outcomes, fmt=fmt, out=out)
     failed = result.errors or any(o.status == "failed" for o in outcomes)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _stopped(store: StateStore, run: Run, plan: Plan, exc: StateError, out: TextIO) -> None:
+    """State failed part-way (a full disk): if some items were filed already, say how many and stop with exit 1.
+
+    Items planned as new were not filed before this run, so those now ``filed`` in state are this run's.
+    """
+    planned = {d.item.fingerprint for d in plan.to_file()}
+    try:
+        filed = sum(1 for r in store.rows(run.url, run.project) if r.fingerprint in planned and r.status == "filed")
+    except StateError:
+        return
+    if not filed:
+        return  # nothing was filed: the state error itself (exit 2) says it all
+    out.write(f"{filed} filed, 0 adopted, 0 failed; stopped: {len(planned) - filed} not filed yet\n")
+    raise PartialRunError(
+        f"stopped after filing {filed} of {len(planned)} new item(s): {exc}; the next run files the rest "
+        "(an issue filed just before the failure is found by its marker, not filed twice)"
+    ) from None
 
 
 def _line(stream: TextIO, text: str) -> None:
@@ -107,10 +129,13 @@ def _queue(store: StateStore, run: Run, plan: Plan) -> None:
 def _update_flag(store: StateStore, run: Run) -> None:
     flag = pending_flag(run.state_path)
     waiting = any(r.status in ("pending", "failed") for r in store.rows(run.url, run.project))
-    if waiting:
-        flag.touch()
-    elif flag.exists():
-        flag.unlink()
+    try:
+        if waiting:
+            flag.touch()
+        elif flag.exists():
+            flag.unlink()
+    except OSError:
+        pass  # e.g. a full disk: the error being reported says more; the next run sets the flag right
 
 
 def _report(plan: Plan, outcomes: Sequence[filing.Outcome], *, fmt: str, out: TextIO) -> None:

@@ -101,10 +101,22 @@ class PagureClient:
                 f"with the issue_create ACL (create it in {self.project_url}/settings, API keys)"
             )
         url = f"{self.api_url}/new_issue"
-        resp = self._request_retrying("POST", url, data={})
-        body = json_dict(resp)
-        if resp.status_code == 400 and body is not None and body.get("error_code") == "EINVALIDREQ":
-            return
+        for attempt in range(2):  # an empty form files nothing, so a one-off EDBERROR is simply asked again
+            resp = self._request_retrying("POST", url, data={})
+            body = json_dict(resp)
+            code = body.get("error_code") if body is not None else None
+            if resp.status_code == 400 and code == "EINVALIDREQ":
+                return
+            if code != "EDBERROR":
+                break
+            if attempt == 0:
+                self._sleep(self._backoff)
+        else:
+            raise TrackerError(
+                f"Pagure answered 400 EDBERROR twice to the empty-form check at {safe_url(url)} (a database error "
+                "on the server, nothing to do with the notes): try again later, or ask the Pagure admins",
+                status=resp.status_code, code="EDBERROR", url=safe_url(url),
+            )
         if _is_2xx(resp):
             raise FatalTrackerError(
                 f"Pagure accepted an empty issue form at {safe_url(url)}: check PAGURE_URL / --url points at Pagure"
