@@ -78,6 +78,7 @@ def build_settings(
     settings = _from_config(file_cfg, config_path, root)
     env = {**_dotenv(root), **{k: v for k, v in environ.items() if k in ENV_KEYS}}
     token = env.get("PAGURE_API_TOKEN") or None
+    _token_not_an_alias(settings, token)
     project = flags.get("project") or env.get("PAGURE_PROJECT") or settings.project
     return replace(
         settings,
@@ -88,6 +89,18 @@ def build_settings(
         xdg_state_home=environ.get("XDG_STATE_HOME") or None,
         home=Path(environ.get("HOME") or Path.home()),
     )
+
+
+def _token_not_an_alias(settings: Settings, token: Optional[str]) -> None:
+    """An alias whose value is the API token would put the token in warnings and ticket bodies."""
+    if not token:
+        return
+    for name, user in settings.extract.aliases.items():
+        if token.strip() in user:
+            raise ConfigError(
+                f"{settings.config_path or CONFIG_FILE}: 'aliases.\"{name}\"' holds the API token: "
+                "an alias maps a name to a tracker username; fix the value (and consider the token leaked: renew it)"
+            )
 
 
 def token_values(environ: Mapping[str, str], root: Path) -> list[str]:
