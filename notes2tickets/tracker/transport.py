@@ -68,7 +68,7 @@ class DeadlineSession(requests.Session):
             for chunk in resp.iter_content(_CHUNK):
                 size += len(chunk)
                 if size > MAX_BODY:
-                    raise BodyTooLarge(f"answer larger than {MAX_BODY // (1024 * 1024)} MiB")
+                    raise BodyTooLarge(f"answer is larger than {MAX_BODY / (1024 * 1024):g} MiB")
                 chunks.append(chunk)
         finally:
             resp.close()

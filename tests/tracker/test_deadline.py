@@ -62,4 +62,4 @@ def test_endless_body_is_capped_in_memory(monkeypatch: pytest.MonkeyPatch) -> No
     with SlowServer("endless", limit=15) as server:
         with pytest.raises(TrackerError) as info:
             _client(server.url, timeout=10.0).get_issue(1)
-    assert "BodyTooLarge" in str(info.value)
+    assert "the answer is larger than 0.25 MiB" in str(info.value)
