@@ -30,7 +30,7 @@ from notes2tickets.redact import GuardedStream, one_line
 EXIT_CODES_HELP = """\
 exit codes:
   0    everything done
-  1    some files or items failed (they are retried on the next run)
+  1    some files or items failed, or a run stopped after filing some (the rest is retried on the next run)
   2    usage, configuration, authentication or state error (nothing was filed)
   3    internal error (a bug: please report it)
   130  interrupted (Ctrl-C); the item in flight is reconciled on the next run
