@@ -114,9 +114,11 @@ def work(state: Path, log: TextIO, *, file_now: FileNow, secret: Optional[str]) 
         if lock is None:
             return 0  # the running worker takes our queue before it exits
         try:
+            os.pwrite(lock, f"{os.getpid()}\n".encode(), 0)  # for `status`: the pid is true while locked
             while _one_batch(state, file_now, secret, log):
                 pass
         finally:
+            os.ftruncate(lock, 0)
             os.close(lock)
         # Released first, checked second: a hook that queued meanwhile either found the lock
         # held (so its line is seen here) or got the lock for its own worker.
@@ -125,7 +127,7 @@ def work(state: Path, log: TextIO, *, file_now: FileNow, secret: Optional[str]) 
 
 
 def _try_lock(state: Path) -> Optional[int]:
-    fd = os.open(state.with_name(state.name + ".worker.lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fd = os.open(queue.worker_lock_path(state), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:

@@ -33,6 +33,19 @@ def report_path(state: Path) -> Path:
     return state.with_name(state.name + ".report")
 
 
+def worker_lock_path(state: Path) -> Path:
+    return state.with_name(state.name + ".worker.lock")
+
+
+def worker_pid(state: Path) -> Optional[int]:
+    """The pid of the background worker running now (it writes it into its lock file while it holds it)."""
+    try:
+        text = worker_lock_path(state).read_text(encoding="ascii", errors="replace").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
 def claims(state: Path) -> List[Path]:
     return sorted(state.parent.glob(f"{glob.escape(state.name)}.queue-claimed-*"))
 

@@ -107,6 +107,9 @@ def show_status(*, settings: Settings, fmt: str, out: TextIO) -> int:
 def _background_text(path: Path) -> str:
     """What the git hook left to the background: queued runs, and the last worker's report."""
     lines = []
+    pid = queue.worker_pid(path)
+    if pid is not None:
+        lines.append(f"background: filing now (pid {pid}; log: {queue.log_path(path)})")
     waiting = queue.waiting(path)
     if waiting:
         lines.append(f"background: {waiting} git hook run(s) queued, not filed yet (log: {queue.log_path(path)})")

@@ -63,7 +63,7 @@ def file_run(
             _stopped(store, run, plan, exc, out)
             raise
         except Notes2TicketsError as exc:
-            if not hook or isinstance(exc, StateError):
+            if not hook:
                 raise
             _queue(store, run, plan)
             err.write(f"warning: notes2tickets: {exc}; {len(plan.to_file())} new item(s) kept pending, filed on the next commit or `notes2tickets sync`\n")

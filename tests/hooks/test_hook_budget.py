@@ -38,7 +38,7 @@ def slow_tracker(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 def timed_commit(repo: Path) -> tuple[float, Any]:
     start = time.monotonic()
-    done = commit_all(repo)
+    done = commit_all(repo, settle=False)
     return time.monotonic() - start, done
 
 
@@ -72,7 +72,7 @@ def test_commit_returns_fast_on_a_crawling_tracker_and_items_are_filed_later(rep
     assert code == 0 and "last background filing" in out and "2 filed" in out, out
     slow_tracker.set_faults(None)
     write(repo, "src.txt")
-    again = commit_all(repo)
+    again = commit_all(repo, settle=False)
     assert "background filing finished" in again.stderr and "2 filed" in again.stderr, again.stderr
     assert titles(slow_tracker) == WANTED
 
