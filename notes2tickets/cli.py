@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import sys
 from pathlib import Path
 from functools import lru_cache
-from typing import Any, Callable, Optional, Sequence, TextIO, cast
+from typing import Any, Callable, NamedTuple, Optional, Sequence, TextIO, cast
 
 from notes2tickets import __version__
 from notes2tickets.git.changes import HOOK_TYPES
@@ -48,30 +49,50 @@ A .env file at the repository root is read too; the real environment wins.
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # --dry must not quietly mean --dry-run
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:  # argparse's default exit code is 2 too, but keep one line
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _examples(*lines: str) -> str:
+    return "example:\n" + "".join(f"  {line}\n" for line in lines)
+
+
+HINT = "try 'notes2tickets sync --dry-run' to preview, or 'notes2tickets --help' for every command"
+
+
 def _build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
     parser = _Parser(
         prog="notes2tickets",
         description="File the action items of Markdown meeting notes as Pagure tickets, never twice.",
         epilog=EXIT_CODES_HELP + "\n" + ENV_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"notes2tickets {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.required = True
 
-    parse = sub.add_parser("parse", help="list the action items found in notes (no token, no network)")
-    parse.add_argument("paths", nargs="+", metavar="PATH", help="notes files or folders (*.md, *.markdown)")
+    def command(name: str, help: str, description: str, example: str, parent: Any = sub, **kw: Any) -> Any:
+        epilog = _examples(example) + (f"\n{kw.pop('extra')}" if "extra" in kw else "")
+        return parent.add_parser(name, help=help, description=description, epilog=epilog, parents=[common], **kw)
+
+    parse = command(
+        "parse", "list the action items found in notes (no token, no network)",
+        "Show the action items notes2tickets finds in notes files, with owner, tags, due date and fingerprint.",
+        "notes2tickets parse meetups/2024-05-08-meetup.md",
+    )
+    parse.add_argument("paths", nargs="+", metavar="PATH", help="notes files or folders (*.md, *.markdown, meetbot *.txt)")
+    _add_include_suggested(parse)
     _add_format(parse)
 
-    sync = sub.add_parser(
-        "sync",
-        help="file one ticket per new action item",
-        epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    sync = command(
+        "sync", "file one ticket per new action item",
+        "File one ticket per new action item of the notes; items filed before, done, or already tracked are skipped.",
+        "notes2tickets sync --dry-run", extra=EXIT_CODES_HELP,
     )
     sync.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
     sync.add_argument("--dry-run", action="store_true", help="show the plan; write nothing anywhere")
@@ -79,32 +100,80 @@ def _build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--include-done", action="store_true", help="file done ([x]) items too")
     sync.add_argument("--force", action="store_true", help="file items that look like an open remote issue")
     sync.add_argument("--changed-since", metavar="REV", help="only notes files changed since REV (for CI jobs)")
+    _add_include_suggested(sync)
     _add_tracker(sync)
     _add_format(sync)
 
-    status = sub.add_parser("status", help="list what the state database knows")
+    check = command(
+        "check", "check the setup before the first real run (exit 0 when filing can work)",
+        "Check, with GETs only, that the tracker answers, the token may create issues on the project, its tracker is "
+        "on, and every owner, priority and milestone the notes name exists there. Exit 0 when all holds, 2 otherwise.",
+        "notes2tickets check --project centos-sig-hyperscale/sig",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
+    _add_tracker(check)
+
+    status = command(
+        "status", "list what the state database knows",
+        "List the items the state database knows for the project: filed, pending or failed, with their tickets.",
+        "notes2tickets status --format json",
+    )
     _add_tracker(status)
     _add_format(status)
 
-    state = sub.add_parser("state", help="manage the state database")
+    state = command("state", "manage the state database", "Manage the state database.", "notes2tickets state rebuild")
     state_sub = state.add_subparsers(dest="state_command", metavar="ACTION", parser_class=_Parser)
     state_sub.required = True
-    rebuild = state_sub.add_parser("rebuild", help="rebuild state from the markers of the tracker's issues")
+    rebuild = command(
+        "rebuild", "rebuild state from the markers of the tracker's issues",
+        "Replace this project's state rows with what the notes2tickets markers of the tracker's issues say.",
+        "notes2tickets state rebuild --project centos-sig-hyperscale/sig", parent=state_sub,
+    )
     _add_tracker(rebuild)
 
-    hook = sub.add_parser("hook", help="install, remove or run the git hooks")
+    hook = command("hook", "install or remove the git hooks", "Install or remove the git hooks that sync on commit, merge or push.",
+                   "notes2tickets hook install --type post-commit")
     hook_sub = hook.add_subparsers(dest="hook_command", metavar="ACTION", parser_class=_Parser)
     hook_sub.required = True
-    install = hook_sub.add_parser("install", help="install a git hook that files new action items")
+    install = command(
+        "install", "install a git hook that files new action items",
+        "Install a git hook that files the new action items of the notes files each git operation changes.",
+        "notes2tickets hook install --type pre-push", parent=hook_sub,
+    )
     _add_hook_type(install)
     install.add_argument("--dry-run", action="store_true", help="install a hook that only previews")
     install.add_argument("--force", action="store_true", help="replace a foreign hook instead of chaining it")
-    uninstall = hook_sub.add_parser("uninstall", help="remove our hook, restoring a chained foreign one")
+    uninstall = command(
+        "uninstall", "remove our hook, restoring a chained foreign one",
+        "Remove the notes2tickets hook, restoring the hook it chained, if any.",
+        "notes2tickets hook uninstall --type post-commit", parent=hook_sub,
+    )
     _add_hook_type(uninstall)
-    run = hook_sub.add_parser("run", help="what the installed hook script calls")
+    # Internal: what the installed script calls. No help= keeps it out of the command list.
+    run = hook_sub.add_parser("run", description="What an installed hook script calls (internal).", parents=[common])
     _add_hook_type(run, required=True)
     run.add_argument("--dry-run", action="store_true", help="only preview")
     return parser
+
+
+def _add_include_suggested(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--include-suggested",
+        action="store_true",
+        help="treat unmarked commitments (\"X will ...\", \"I'll ...\") as action items (\"suggested\": true)",
+    )
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """-q/-v/--color, accepted before or after the command (SUPPRESS: a subcommand does not reset them)."""
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only results and errors")
+    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="say more: every file without items, the full table")
+    common.add_argument(
+        "--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS,
+        help="colour the table: auto (default) on a terminal, never with NO_COLOR or TERM=dumb",
+    )
+    return common
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
@@ -129,11 +198,15 @@ def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -
 
 
 def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
-    args = _build_parser().parse_args(argv)
+    parser = _build_parser()
+    args = parser.parse_args(argv)
     secrets = _token_finder(args)
     # Everything printed hides every token this run may know and escapes control characters.
     out = cast(TextIO, GuardedStream(stdout or sys.stdout, secrets))
     err = cast(TextIO, GuardedStream(stderr or sys.stderr, secrets))
+    if args.command is None:
+        err.write(parser.format_usage() + f"notes2tickets: error: no command given; {HINT}\n")
+        return EXIT_USAGE
     unraisable_hook = sys.unraisablehook
     try:
         return _dispatch(args, out=out, err=err)
@@ -201,13 +274,46 @@ def _ignore_unraisable(_unraisable: Any) -> None:
     return None
 
 
-def _settings(args: argparse.Namespace, start: Optional[Path] = None) -> Any:
+def _settings(args: argparse.Namespace, start: Optional[Path] = None, err: Optional[TextIO] = None) -> Any:
     from notes2tickets.config import build_settings
     from notes2tickets.git.command import find_root
 
     flags = {k: getattr(args, k, None) for k in ("url", "project", "state")}
     root = find_root(start or Path.cwd())
-    return build_settings(flags=flags, environ=os.environ, root=root)
+    settings = build_settings(flags=flags, environ=os.environ, root=root)
+    if err is not None and not getattr(args, "quiet", False):
+        for warning in settings.warnings:
+            err.write(f"warning: {warning}\n")
+    return settings
+
+
+class _Looks(NamedTuple):
+    """How loud and how wide: from -q/-v, --color, the terminal and the environment."""
+
+    verbosity: int
+    colour: bool
+    columns: Optional[int]
+
+
+def _looks(args: argparse.Namespace, out: TextIO) -> _Looks:
+    from notes2tickets.sync.table import use_colour
+
+    verbosity = -1 if getattr(args, "quiet", False) else getattr(args, "verbose", 0)
+    colour = use_colour(getattr(args, "color", "auto"), out, os.environ)
+    if colour and isinstance(out, GuardedStream):
+        out.keep_colour = True
+    return _Looks(verbosity, colour, _columns(out))
+
+
+def _columns(out: TextIO) -> Optional[int]:
+    """The terminal's width (COLUMNS wins); through a pipe only COLUMNS, else no limit."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
@@ -215,14 +321,20 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         return _parse(args, out=out, err=err)
     if args.command == "sync":
         return _sync(args, out=out, err=err)
+    if args.command == "check":
+        from notes2tickets.sync.check import run_checks
+
+        settings = _settings(args, Path(args.paths[0]) if args.paths else None, err)
+        return run_checks(settings=settings, paths=args.paths, out=out, colour=_looks(args, out).colour)
     if args.command == "status":
         from notes2tickets.sync import commands as sync
 
-        return sync.show_status(settings=_settings(args), fmt=args.format, out=out)
+        looks = _looks(args, out)
+        return sync.show_status(settings=_settings(args, err=err), fmt=args.format, out=out, columns=looks.columns, colour=looks.colour)
     if args.command == "state":
         from notes2tickets.sync import commands as sync
 
-        return sync.rebuild_state(settings=_settings(args), out=out, err=err)
+        return sync.rebuild_state(settings=_settings(args, err=err), out=out, err=err)
     return _hook(args, out=out, err=err)
 
 
@@ -230,20 +342,26 @@ def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.extract import parse_paths
     from notes2tickets.extract.report import format_json, format_text
 
-    settings = _settings(args, Path(args.paths[0]))
-    result = parse_paths(args.paths, options=settings.extract)
+    from notes2tickets.sync.output import Output
+
+    settings = _settings(args, Path(args.paths[0]), err)
+    result = parse_paths(args.paths, options=settings.extract, include_suggested=args.include_suggested)
+    output = Output(out, err, verbosity=_looks(args, out).verbosity)
     for warning in result.warnings:
-        err.write(f"warning: {warning}\n")
+        output.warn(warning)
+    output.empty_files(result.empty)
     for error in result.errors:
-        err.write(f"error: {error}\n")
-    out.write(format_json(result.items) if args.format == "json" else format_text(result.items))
+        output.error(str(error))
+    formatter = format_json if args.format == "json" else format_text
+    out.write(formatter(result.items, result.suggestions))
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
 def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.sync import commands as sync
 
-    settings = _settings(args, Path(args.paths[0]) if args.paths else None)
+    settings = _settings(args, Path(args.paths[0]) if args.paths else None, err)
+    looks = _looks(args, out)
     return sync.run(
         settings=settings,
         paths=args.paths,
@@ -251,17 +369,21 @@ def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         dry_run=args.dry_run,
         offline=args.offline,
         include_done=args.include_done,
+        include_suggested=args.include_suggested,
         force=args.force,
         fmt=args.format,
         out=out,
         err=err,
+        verbosity=looks.verbosity,
+        colour=looks.colour,
+        columns=looks.columns,
     )
 
 
 def _hook(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.hooks import commands as hooks
 
-    settings = _settings(args)
+    settings = _settings(args, err=err)
     if args.hook_command == "install":
         out.write(hooks.install(settings=settings, hook_type=args.hook_type, dry_run=args.dry_run, force=args.force) + "\n")
         return EXIT_OK

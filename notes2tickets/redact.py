@@ -15,6 +15,7 @@ _TOKEN_SHAPED = re.compile(r"(?i:(authorization:?\s*token\s+))\S+|\b[A-Z0-9]{64}
 
 # What a terminal would act on rather than show: C0 controls but tab and newline, DEL, C1 controls,
 # bidi overrides and isolates, and Unicode line separators.
+_SGR = re.compile("\x1b\\[[0-9;]*m")
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
@@ -42,7 +43,8 @@ def terminal_safe(text: str) -> str:
 class GuardedStream(io.TextIOBase):
     """What the CLI prints through: secrets hidden, control and bidi characters escaped.
 
-    ``secrets`` is called once, at the first write (finding them may cost a git call).
+    ``secrets`` is called once, at the first write (finding them may cost a git call). With
+    ``keep_colour``, colour sequences (SGR, ``ESC [ … m``) pass; every other control character does not.
     """
 
     def __init__(self, stream: TextIO, secrets: Callable[[], Sequence[str]]) -> None:
@@ -50,18 +52,30 @@ class GuardedStream(io.TextIOBase):
         self._stream = stream
         self._find = secrets
         self._secrets: Optional[Sequence[str]] = None
+        self.keep_colour = False  # set when the command colours its tables (--color)
 
     def write(self, text: str) -> int:
+        size = len(text)
         if self._secrets is None:
             self._secrets = self._find()
-        self._stream.write(terminal_safe(hide(text, self._secrets)))
-        return len(text)
+        text = hide(text, self._secrets)
+        if self.keep_colour:  # only SGR: it recolours text, it cannot move, clear, retitle or link
+            parts = _SGR.split(text)
+            codes = _SGR.findall(text) + [""]
+            text = "".join(terminal_safe(part) + code for part, code in zip(parts, codes))
+        else:
+            text = terminal_safe(text)
+        self._stream.write(text)
+        return size
 
     def flush(self) -> None:
         self._stream.flush()
 
     def isatty(self) -> bool:
         return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()  # io.UnsupportedOperation (an OSError) for a StringIO, as it should
 
 
 def safe_url(url: Optional[str]) -> str:

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
-from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, PartialRunError, StateError
+from notes2tickets.errors import (
+    EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, PartialRunError, StateError,
+)
 from notes2tickets.git import permalinks
 from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.state.lock import pending_flag, state_path
 from notes2tickets.state.store import StateStore
-from notes2tickets.sync import filing
+from notes2tickets.sync import filing, report
 from notes2tickets.sync.context import NO_TOKEN, Run, known_rows, parse_reported, pending_sources, relative_source
 from notes2tickets.sync.mirror import Mirror
-from notes2tickets.sync.plan import NEW, Plan, make_plan
+from notes2tickets.sync.output import Output
+from notes2tickets.sync.plan import Plan, make_plan
 from notes2tickets.tracker import Tracker, connect
 
 
@@ -34,7 +35,8 @@ def read_mirror(settings: Settings, store: StateStore, project: str, *, read_dea
 
 
 def file_run(
-    settings: Settings, files: Sequence[str], *, include_done: bool, force: bool, fmt: str, out: TextIO, err: TextIO, hook: bool
+    settings: Settings, files: Sequence[str], *, include_done: bool, force: bool, fmt: str, output: Output, hook: bool,
+    include_suggested: bool = False,
 ) -> int:
     project = settings.require_project()
     path = state_path(settings)
@@ -44,7 +46,8 @@ def file_run(
             files = sorted(set(files) | set(pending_sources(store, run)))
         if not files:
             return EXIT_OK
-        result = parse_reported(files, settings, err)
+        # Suggestions are filed only when asked for; otherwise a real run does not look for them.
+        result = parse_reported(files, settings, output, include_suggested=include_suggested, list_suggestions=False)
         plan_for = partial(
             make_plan, result.items, known=known_rows(store, run.url, project),
             include_done=include_done, force=force, threshold=settings.duplicate_threshold,
@@ -58,19 +61,19 @@ def file_run(
                 mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True)
                 plan = plan_for(remote=mirror.refresh())
                 target = _target(run, client, store, mirror)
-                outcomes = filing.apply(plan.decisions, target=target, progress=partial(_line, err))
+                outcomes = filing.apply(plan.decisions, target=target, progress=output.progress)
         except StateError as exc:
-            _stopped(store, run, plan, exc, out)
+            _stopped(store, run, plan, exc, output.out)
             raise
         except Notes2TicketsError as exc:
             if not hook:
                 raise
             _queue(store, run, plan)
-            err.write(f"warning: notes2tickets: {exc}; {len(plan.to_file())} new item(s) kept pending, filed on the next commit or `notes2tickets sync`\n")
+            output.warn(f"notes2tickets: {exc}; {len(plan.to_file())} new item(s) kept pending, filed on the next commit or `notes2tickets sync`")
             return EXIT_FAILED
         finally:
             _update_flag(store, run)
-        _report(plan, outcomes, fmt=fmt, out=out)
+        _report(settings, plan, outcomes, fmt=fmt, output=output)
     failed = result.errors or any(o.status == "failed" for o in outcomes)
     return EXIT_FAILED if failed else EXIT_OK
 
@@ -92,10 +95,6 @@ def _stopped(store: StateStore, run: Run, plan: Plan, exc: StateError, out: Text
         f"stopped after filing {filed} of {len(planned)} new item(s): {exc}; the next run files the rest "
         "(an issue filed just before the failure is found by its marker, not filed twice)"
     ) from None
-
-
-def _line(stream: TextIO, text: str) -> None:
-    stream.write(text + "\n")
 
 
 def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror) -> filing.Target:
@@ -138,21 +137,17 @@ def _update_flag(store: StateStore, run: Run) -> None:
         pass  # e.g. a full disk: the error being reported says more; the next run sets the flag right
 
 
-def _report(plan: Plan, outcomes: Sequence[filing.Outcome], *, fmt: str, out: TextIO) -> None:
-    counts = Counter(o.status for o in outcomes)
-    skipped = Counter(d.reason for d in plan.decisions if d.action not in (NEW, "adopt"))
-    summary = ", ".join(f"{counts[k]} {k}" for k in ("filed", "adopted", "failed"))
-    if skipped:
-        summary += "; skipped: " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+def _report(settings: Settings, plan: Plan, outcomes: Sequence[filing.Outcome], *, fmt: str, output: Output) -> None:
+    """Every item with what was done to it: the JSON lists them all, the text names each skip a person must see."""
+    source = relative_source(settings)
+    rows = report.entries(plan, outcomes)
     if fmt == "json":
-        results = [
-            {"path": o.item.path, "line": o.item.line, "fingerprint": o.item.fingerprint, "status": o.status,
-             "issue_id": o.issue_id, "issue_url": o.issue_url, "message": o.message}
-            for o in outcomes
-        ]
-        out.write(json.dumps({"summary": summary, "results": results}, indent=2, ensure_ascii=False) + "\n")
-    else:
-        out.write(summary + "\n")
+        output.out.write(report.to_json(rows, plan, source=source, dry_run=False, warnings=output.warnings))
+        return
+    if output.verbosity > 0:
+        output.out.write(report.table_text(rows, source=source, total=output.columns, colour=output.colour, tags=True) + "\n")
+    output.out.write(report.needs_a_person(rows, source=source, total=output.columns))
+    output.out.write(report.summary_text(report.summary(rows, plan, dry_run=False)) + "\n")
 
 
 def rebuild(settings: Settings, path: Path, *, out: TextIO, err: TextIO) -> int:

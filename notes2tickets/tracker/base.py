@@ -81,6 +81,9 @@ class Tracker(Protocol):
     def user_exists(self, name: str) -> bool:
         """True when ``name`` can be the assignee of an issue."""
 
+    def find_users(self, prefix: str) -> list[str]:
+        """Usernames that start with ``prefix`` (to suggest the closest one for an unknown owner)."""
+
     def iter_issues(self, *, since: float | None = None) -> Iterator[RemoteIssue]:
         """Every issue (any status), each once; ``since`` filters on last update."""
 
