@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
-import io
 from typing import Callable, Optional, Sequence, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
@@ -13,9 +13,9 @@ HIDDEN = "<hidden>"
 _TOKEN_SHAPED = re.compile(r"(?i:(authorization:?\s*token\s+))\S+|\b[A-Z0-9]{64}\b")
 
 
+_SGR = re.compile("\x1b\\[[0-9;]*m")  # colour and style only
 # What a terminal would act on rather than show: C0 controls but tab and newline, DEL, C1 controls,
 # bidi overrides and isolates, and Unicode line separators.
-_SGR = re.compile("\x1b\\[[0-9;]*m")
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 

@@ -340,3 +340,12 @@ def test_repeated_edberror_on_the_preflight_is_named_a_server_error() -> None:
     message = str(info.value)
     assert "tags" not in message and "database error on the server" in message and "\n" not in message
     assert info.value.exit_code == 1
+
+
+def test_table_colours_pass_but_escapes_in_names_do_not(folder: Path) -> None:
+    """With --color always our own colour codes (SGR) reach the terminal; a name's clear-screen does not."""
+    (folder / "\x1b[2Jx.md").write_text("- [ ] TODO: one thing\n")
+    code, out, _ = cli("sync", "--offline", "--project", "a/b", "--color", "always", "\x1b[2Jx.md")
+    assert code == 0
+    assert "\x1b[2J" not in out and "\\u001b[2Jx.md" in out
+    assert "\x1b[0m" in out  # a table colour, whole
