@@ -35,9 +35,9 @@ from notes2tickets.state import queue
 from notes2tickets.state.lock import pending_flag
 
 # Seconds from the hook's Python start to giving the prompt back: git's own work, the interpreter's start
-# until it can look at its age, and its exit fit in the 0.8 s left of the 3 s promised, even on a busy
+# until it can look at its age, and its exit fit in the 1.2 s left of the 3 s promised, even on a busy
 # machine. HOOK_WAIT bounds the reads of a hook's dry run.
-HOOK_BUDGET = 2.2
+HOOK_BUDGET = 1.8
 HOOK_WAIT = 2.0
 _MIN_WAIT = 0.2
 _POLL = 0.05
