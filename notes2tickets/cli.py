@@ -17,13 +17,13 @@ from functools import lru_cache
 from typing import Any, Callable, NamedTuple, Optional, Sequence, TextIO, cast
 
 from notes2tickets import __version__
-from notes2tickets.git.changes import HOOK_TYPES
 from notes2tickets.errors import (
     EXIT_BUG,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    INTERRUPTED_LINE,
     Notes2TicketsError,
 )
 from notes2tickets.redact import GuardedStream, one_line
@@ -131,6 +131,26 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_tracker(rebuild)
 
+    annotate = command(
+        "annotate", "write each filed item's ticket number into the notes",
+        "Write each filed item's ticket reference, (#45), right after its text; every other byte stays as it was.",
+        "notes2tickets annotate meetups/2024-05-08-meetup.md --dry-run",
+    )
+    annotate.add_argument("paths", nargs="+", metavar="PATH", help="notes files")
+    annotate.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
+    _add_tracker(annotate)
+
+    agenda = command(
+        "agenda", "print last meeting's action items with their ticket status (GETs only)",
+        "Print an 'Action items from last meeting' block to paste into the next notes: open tickets, then the ones "
+        "closed since; pasted, its items are tracked and never filed twice.",
+        "notes2tickets agenda --since 2024-05-01",
+    )
+    agenda.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
+    agenda.add_argument("--since", metavar="DATE", help="meetings since DATE (YYYY-MM-DD; default: the latest meeting)")
+    agenda.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format (default markdown)")
+    _add_tracker(agenda)
+
     hook = command("hook", "install or remove the git hooks", "Install or remove the git hooks that sync on commit, merge or push.",
                    "notes2tickets hook install --type post-commit")
     hook_sub = hook.add_subparsers(dest="hook_command", metavar="ACTION", parser_class=_Parser)
@@ -187,6 +207,8 @@ def _add_tracker(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    from notes2tickets.git.changes import HOOK_TYPES  # imports subprocess: only once main() runs
+
     parser.add_argument(
         "--type",
         dest="hook_type",
@@ -198,17 +220,19 @@ def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -
 
 
 def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
-    parser = _build_parser()
-    args = parser.parse_args(argv)
-    secrets = _token_finder(args)
+    parsed: list[argparse.Namespace] = []  # the arguments, once parsed: they say which .env files count
+    secrets = _token_finder(parsed)
     # Everything printed hides every token this run may know and escapes control characters.
     out = cast(TextIO, GuardedStream(stdout or sys.stdout, secrets))
     err = cast(TextIO, GuardedStream(stderr or sys.stderr, secrets))
-    if args.command is None:
-        err.write(parser.format_usage() + f"notes2tickets: error: no command given; {HINT}\n")
-        return EXIT_USAGE
     unraisable_hook = sys.unraisablehook
-    try:
+    try:  # building the parser is inside: a Ctrl-C that early is still one line, exit 130
+        parser = _build_parser()
+        args = parser.parse_args(argv)
+        parsed.append(args)
+        if args.command is None:
+            err.write(parser.format_usage() + f"notes2tickets: error: no command given; {HINT}\n")
+            return EXIT_USAGE
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
         err.write(f"error: {one_line(str(exc), *secrets())}\n")
@@ -234,7 +258,7 @@ def _say_interrupted(err: TextIO) -> None:
     # interrupted frames are freed, at the end of the except block or later by the
     # collector: main() restores the hook after collecting.
     sys.unraisablehook = _ignore_unraisable
-    err.write("interrupted: the item in flight (if any) is reconciled on the next run\n")
+    err.write(INTERRUPTED_LINE)
 
 
 def _from_interrupt(exc: BaseException) -> bool:
@@ -250,7 +274,7 @@ def _from_interrupt(exc: BaseException) -> bool:
     return False
 
 
-def _token_finder(args: argparse.Namespace) -> Callable[[], Sequence[str]]:
+def _token_finder(parsed: Sequence[argparse.Namespace]) -> Callable[[], Sequence[str]]:
     """The tokens of the environment and of the .env files this command may read, found once, when first needed."""
 
     @lru_cache(maxsize=1)
@@ -258,7 +282,8 @@ def _token_finder(args: argparse.Namespace) -> Callable[[], Sequence[str]]:
         from notes2tickets.config import token_values
         from notes2tickets.git.command import find_root
 
-        starts = [Path.cwd(), *(Path(p) for p in (getattr(args, "paths", None) or [])[:1])]
+        paths = getattr(parsed[0], "paths", None) if parsed else None
+        starts = [Path.cwd(), *(Path(p) for p in (paths or [])[:1])]
         found: list[str] = []
         for start in starts:
             try:
@@ -335,7 +360,18 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         from notes2tickets.sync import commands as sync
 
         return sync.rebuild_state(settings=_settings(args, err=err), out=out, err=err)
+    if args.command in ("annotate", "agenda"):
+        return _between(args, out=out, err=err)
     return _hook(args, out=out, err=err)
+
+
+def _between(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    from notes2tickets.sync import between
+
+    settings = _settings(args, Path(args.paths[0]) if args.paths else None, err)
+    if args.command == "annotate":
+        return between.annotate_paths(settings=settings, paths=args.paths, dry_run=args.dry_run, out=out, err=err)
+    return between.agenda(settings=settings, paths=args.paths, since=args.since, fmt=args.format, out=out, err=err)
 
 
 def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:

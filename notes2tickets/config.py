@@ -50,6 +50,8 @@ class Settings:
     link_template: Optional[str] = None
     duplicate_threshold: float = 0.9
     strict_push: bool = False
+    close_done: bool = False
+    annotate_links: bool = False
     timeout: float = 30.0
     lock_timeout: float = 30.0
     read_deadline: float = 300.0  # all of one run's reads of the tracker, in seconds
@@ -192,6 +194,8 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "link_template": str,
     "duplicate_threshold": (int, float),
     "strict_push": bool,
+    "close_done": bool,
+    "annotate_links": bool,
     "timeout": (int, float),
     "lock_timeout": (int, float),
     "read_deadline": (int, float),
@@ -230,6 +234,8 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         link_template=_link_template(cfg.get("link_template"), where),
         duplicate_threshold=threshold,
         strict_push=cfg.get("strict_push", False),
+        close_done=cfg.get("close_done", False),
+        annotate_links=cfg.get("annotate_links", False),
         timeout=float(cfg.get("timeout", 30.0)),
         lock_timeout=float(cfg.get("lock_timeout", 30.0)),
         read_deadline=float(cfg.get("read_deadline", 300.0)),
