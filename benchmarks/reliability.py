@@ -145,10 +145,12 @@ marker and passes `PRAGMA integrity_check`.
   listing delay of 0 or 0.2 s after its snapshot) so they overlap as on a real tracker.
 - **bad input**: hostile notes (binary, not UTF-8, UTF-16, empty, over 10 MiB, 600-deep lists,
   5000-deep quotes, an unterminated fence, NUL, terminal escapes, RTL overrides, a 100,000-character
-  item, an item over 4 MiB that the tracker refuses with 413, CRLF, repeats, a symlink loop),
+  item, an item over 4 MiB that the tracker refuses with 413, CRLF, repeats, a symlink loop, a FIFO and
+  `/dev/zero` as the notes file, terminal escapes and bidi characters in file names),
   config (syntax, types, unknown keys, a project with `..` or spaces, a token in the file, ranges,
-  encoding), environment (no token, a token with a space, malformed URLs, plain http to a remote
-  host, credentials in the URL, nothing listening, a non-UTF-8 `.env`), tracker answers (HTML or
+  encoding, a `link_template` with an unknown field or a stray brace, the token as an alias value), environment (no token, a token with a space, malformed URLs, plain http to a remote
+  host, credentials in the URL, nothing listening, a non-UTF-8 `.env`, the `.env` token pasted into the
+  project), tracker answers (a tracker that hangs, trickles a byte every 0.3 s or never ends, HTML or
   truncated JSON where JSON was expected, JSON of the wrong shape, every 401/403/404 variant, a
   redirect, a 200 without an issue) and state (garbage, truncated, mangled pages, another
   program's database, a newer schema, a folder, read-only folder or file, a held lock, a hot

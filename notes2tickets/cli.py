@@ -13,7 +13,8 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple, Optional, Sequence, TextIO
+from functools import lru_cache
+from typing import Any, Callable, NamedTuple, Optional, Sequence, TextIO, cast
 
 from notes2tickets import __version__
 from notes2tickets.errors import (
@@ -25,12 +26,12 @@ from notes2tickets.errors import (
     INTERRUPTED_LINE,
     Notes2TicketsError,
 )
-from notes2tickets.redact import one_line
+from notes2tickets.redact import GuardedStream, one_line
 
 EXIT_CODES_HELP = """\
 exit codes:
   0    everything done
-  1    some files or items failed (they are retried on the next run)
+  1    some files or items failed, or a run stopped after filing some (the rest is retried on the next run)
   2    usage, configuration, authentication or state error (nothing was filed)
   3    internal error (a bug: please report it)
   130  interrupted (Ctrl-C); the item in flight is reconciled on the next run
@@ -219,25 +220,28 @@ def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -
 
 
 def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
-    out = stdout or sys.stdout
-    err = stderr or sys.stderr
-    secret: Optional[str] = os.environ.get("PAGURE_API_TOKEN")
+    parsed: list[argparse.Namespace] = []  # the arguments, once parsed: they say which .env files count
+    secrets = _token_finder(parsed)
+    # Everything printed hides every token this run may know and escapes control characters.
+    out = cast(TextIO, GuardedStream(stdout or sys.stdout, secrets))
+    err = cast(TextIO, GuardedStream(stderr or sys.stderr, secrets))
     unraisable_hook = sys.unraisablehook
     try:  # building the parser is inside: a Ctrl-C that early is still one line, exit 130
         parser = _build_parser()
         args = parser.parse_args(argv)
+        parsed.append(args)
         if args.command is None:
             err.write(parser.format_usage() + f"notes2tickets: error: no command given; {HINT}\n")
             return EXIT_USAGE
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
-        err.write(f"error: {one_line(str(exc), secret)}\n")
+        err.write(f"error: {one_line(str(exc), *secrets())}\n")
         return exc.exit_code
     except KeyboardInterrupt:
         _say_interrupted(err)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, never a traceback
         if not _from_interrupt(exc):
-            detail = one_line(f"{exc.__class__.__name__}: {exc}", secret)
+            detail = one_line(f"{exc.__class__.__name__}: {exc}", *secrets())
             err.write(f"internal error: {detail} (this is a bug in notes2tickets {__version__}: please report it)\n")
             return EXIT_BUG
         _say_interrupted(err)
@@ -270,6 +274,27 @@ def _from_interrupt(exc: BaseException) -> bool:
     return False
 
 
+def _token_finder(parsed: Sequence[argparse.Namespace]) -> Callable[[], Sequence[str]]:
+    """The tokens of the environment and of the .env files this command may read, found once, when first needed."""
+
+    @lru_cache(maxsize=1)
+    def tokens() -> Sequence[str]:
+        from notes2tickets.config import token_values
+        from notes2tickets.git.command import find_root
+
+        paths = getattr(parsed[0], "paths", None) if parsed else None
+        starts = [Path.cwd(), *(Path(p) for p in (paths or [])[:1])]
+        found: list[str] = []
+        for start in starts:
+            try:
+                found += token_values(os.environ, find_root(start))
+            except Exception:  # noqa: BLE001 - hiding must never be what fails
+                found += token_values(os.environ, Path.cwd())
+        return tuple(dict.fromkeys(found))
+
+    return tokens
+
+
 def _ignore_unraisable(_unraisable: Any) -> None:
     return None
 
@@ -299,7 +324,10 @@ def _looks(args: argparse.Namespace, out: TextIO) -> _Looks:
     from notes2tickets.sync.table import use_colour
 
     verbosity = -1 if getattr(args, "quiet", False) else getattr(args, "verbose", 0)
-    return _Looks(verbosity, use_colour(getattr(args, "color", "auto"), out, os.environ), _columns(out))
+    colour = use_colour(getattr(args, "color", "auto"), out, os.environ)
+    if colour and isinstance(out, GuardedStream):
+        out.keep_colour = True
+    return _Looks(verbosity, colour, _columns(out))
 
 
 def _columns(out: TextIO) -> Optional[int]:

@@ -54,6 +54,7 @@ class Settings:
     annotate_links: bool = False
     timeout: float = 30.0
     lock_timeout: float = 30.0
+    read_deadline: float = 300.0  # all of one run's reads of the tracker, in seconds
     xdg_state_home: Optional[str] = None
     home: Path = Path("~")
     warnings: tuple[str, ...] = ()  # problems that do not stop a run (a .env line python-dotenv cannot parse)
@@ -79,6 +80,7 @@ def build_settings(
     dotenv, warnings = _dotenv(root)
     env = {**dotenv, **{k: v for k, v in environ.items() if k in ENV_KEYS}}
     token = env.get("PAGURE_API_TOKEN") or None
+    _token_not_an_alias(settings, token)
     project = flags.get("project") or env.get("PAGURE_PROJECT") or settings.project
     return replace(
         settings,
@@ -90,6 +92,28 @@ def build_settings(
         home=Path(environ.get("HOME") or Path.home()),
         warnings=warnings,
     )
+
+
+def _token_not_an_alias(settings: Settings, token: Optional[str]) -> None:
+    """An alias whose value is the API token would put the token in warnings and ticket bodies."""
+    if not token:
+        return
+    for name, user in settings.extract.aliases.items():
+        if token.strip() in user:
+            raise ConfigError(
+                f"{settings.config_path or CONFIG_FILE}: 'aliases.\"{name}\"' holds the API token: "
+                "an alias maps a name to a tracker username; fix the value (and consider the token leaked: renew it)"
+            )
+
+
+def token_values(environ: Mapping[str, str], root: Path) -> list[str]:
+    """Every API token this run may know (environment and ``<root>/.env``), to hide wherever it appears; never raises."""
+    values = [environ.get("PAGURE_API_TOKEN") or ""]
+    try:
+        values.append(_dotenv(root)[0].get("PAGURE_API_TOKEN") or "")
+    except (ConfigError, OSError):
+        pass
+    return [v.strip() for v in values if v.strip()]
 
 
 def _path(value: Optional[str]) -> Optional[Path]:
@@ -174,6 +198,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "annotate_links": bool,
     "timeout": (int, float),
     "lock_timeout": (int, float),
+    "read_deadline": (int, float),
     "aliases": dict,
     "extract": dict,
 }
@@ -194,7 +219,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
     threshold = float(cfg.get("duplicate_threshold", 0.9))
     if not 0.5 <= threshold <= 1.0:
         raise ConfigError(f"{where}: 'duplicate_threshold' must be between 0.5 and 1.0, not {threshold}")
-    for key in ("timeout", "lock_timeout"):
+    for key in ("timeout", "lock_timeout", "read_deadline"):
         if key in cfg and not 0 < float(cfg[key]) <= 3600:
             raise ConfigError(f"{where}: '{key}' must be between 0 and 3600 seconds")
     return Settings(
@@ -206,13 +231,14 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         default_tags=_tags(cfg.get("default_tags", []), where),
         private=cfg.get("private", False),
         notes=tuple(_globs(cfg.get("notes", list(DEFAULT_NOTES_GLOBS)), where)),
-        link_template=cfg.get("link_template"),
+        link_template=_link_template(cfg.get("link_template"), where),
         duplicate_threshold=threshold,
         strict_push=cfg.get("strict_push", False),
         close_done=cfg.get("close_done", False),
         annotate_links=cfg.get("annotate_links", False),
         timeout=float(cfg.get("timeout", 30.0)),
         lock_timeout=float(cfg.get("lock_timeout", 30.0)),
+        read_deadline=float(cfg.get("read_deadline", 300.0)),
     )
 
 
@@ -298,6 +324,28 @@ def _tags(value: Any, where: str) -> tuple[str, ...]:
         if why:
             raise ConfigError(f"{where}: 'default_tags' entry {tag[:40]!r} {why}, which Pagure cannot store")
     return tuple(dict.fromkeys(tags))
+
+
+# The fields ``git.permalinks.line_url`` fills in a link template.
+LINK_FIELDS = ("base", "commit", "path", "line", "style")
+
+
+def _link_template(template: Optional[str], where: str) -> Optional[str]:
+    """A template ``str.format`` can fill with LINK_FIELDS, checked now rather than at the first filing."""
+    if template is None:
+        return None
+    sample: dict[str, Any] = {name: "x" for name in LINK_FIELDS}
+    sample["line"] = 1
+    try:
+        template.format(**sample)
+    except KeyError as exc:
+        problem = f"unknown field {{{exc.args[0]}}}"
+    except (IndexError, ValueError, AttributeError, TypeError) as exc:
+        problem = f"not a valid template ({exc})"
+    else:
+        return template
+    known = ", ".join(f"{{{name}}}" for name in LINK_FIELDS)
+    raise ConfigError(f"{where}: 'link_template' {template[:80]!r}: {problem}; use the fields {known} (write {{{{ for a brace)")
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:

@@ -48,6 +48,10 @@ class CorruptStateError(StateError):
     """The state file is not a valid database: only ``state rebuild`` moves it aside."""
 
 
+class PartialRunError(Notes2TicketsError):
+    """Some items were filed, then the run had to stop (exit 1: the next run files the rest)."""
+
+
 class TrackerError(Notes2TicketsError):
     """The tracker answered with an error, or could not be reached.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Sequence
 
@@ -36,33 +38,79 @@ def find_notes(paths: Sequence[str]) -> tuple[list[Path], list[InputError]]:
 
 
 def _expand(path: Path, raw: str) -> tuple[list[Path], InputError | None]:
-    if path.is_dir():
-        files = sorted(
-            p for p in path.rglob("*") if p.suffix.lower() in NOTE_SUFFIXES and p.is_file()
-        )
-        if not files:
-            return [], InputError(f"{raw}: directory has no notes (*.md, *.markdown); name the files explicitly")
-        return files, None
-    if path.exists():
-        return [path], None
-    return [], InputError(f"{raw}: no such file or directory; check the path")
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return [], InputError(f"{raw}: no such file or directory; check the path")
+    except OSError as exc:  # e.g. a folder on the way that cannot be searched
+        return [], InputError(f"{raw}: cannot read ({exc.strerror or exc}); check the path and permissions")
+    if not stat.S_ISDIR(mode):
+        return [path], None  # read_note refuses what is not a regular file
+    files, unreadable = _walk(path)
+    if unreadable:
+        where, why = unreadable[0]
+        more = f" (and {len(unreadable) - 1} more)" if len(unreadable) > 1 else ""
+        return files, InputError(f"{where}: cannot read this folder of notes ({why}){more}; its notes were skipped: fix its permissions")
+    if not files:
+        return [], InputError(f"{raw}: directory has no notes (*.md, *.markdown); name the files explicitly")
+    return files, None
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Notes files under ``folder`` (symlinked folders are not followed: no loops), and the folders that could not be read."""
+    unreadable: list[tuple[str, str]] = []
+
+    def failed(exc: OSError) -> None:
+        unreadable.append((str(exc.filename or folder), exc.strerror or type(exc).__name__))
+
+    files = []
+    for top, _dirs, names in os.walk(folder, onerror=failed):
+        for name in names:
+            candidate = Path(top, name)
+            if candidate.suffix.lower() in NOTE_SUFFIXES and candidate.is_file():
+                files.append(candidate)
+    return sorted(files), unreadable
 
 
 def read_note(path: Path, *, max_bytes: int, display: str) -> str:
-    """Return the text of a notes file (UTF-8, BOM removed) or raise InputError."""
+    """Return the text of a notes file (UTF-8, BOM removed) or raise InputError.
+
+    Only regular files are read, at most ``max_bytes`` of them: a FIFO would block for a writer and a
+    device such as /dev/zero never ends. O_NONBLOCK keeps even a FIFO swapped in after the check from blocking.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{display}: file is too large ({_mib(size)}, limit {_mib(max_bytes)}); "
-                "split it or raise max_file_bytes"
-            )
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{display}: is a directory, not a notes file") from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            data = _read_regular(fd, max_bytes, display)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise InputError(f"{display}: cannot read ({exc.strerror or exc}); check the path and permissions") from None
+    if len(data) > max_bytes:  # it grew since the check
+        raise InputError(_too_large(display, len(data), max_bytes))
     return decode_note(data, display=display)
+
+
+def _read_regular(fd: int, max_bytes: int, display: str) -> bytes:
+    info = os.fstat(fd)
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{display}: is a directory, not a notes file")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{display}: is not a regular file (a FIFO, socket or device); name a notes file")
+    if info.st_size > max_bytes:
+        raise InputError(_too_large(display, info.st_size, max_bytes))
+    chunks, size = [], 0
+    while size <= max_bytes:
+        chunk = os.read(fd, min(1 << 20, max_bytes + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(display: str, size: int, max_bytes: int) -> str:
+    return f"{display}: file is too large ({_mib(size)}, limit {_mib(max_bytes)}); split it or raise max_file_bytes"
 
 
 def decode_note(data: bytes, *, display: str) -> str:

@@ -39,7 +39,8 @@ n2t_hooks_in_git_dir={in_git_dir}
 n2t_type={hook}
 """
 
-# Items queued while the tracker was unreachable wait behind this flag file (written by the sync).
+# Items not filed yet wait behind the .pending flag (written by the sync) or in the .queue file (written by
+# the hook when the tracker was slow). What the background filing did is printed once, from .report.
 _PENDING = """
 n2t_pending() {
     n2t_db=${NOTES2TICKETS_STATE:-$n2t_state}
@@ -48,7 +49,11 @@ n2t_pending() {
     elif [ -z "$n2t_db" ]; then
         n2t_db="$(git rev-parse --git-common-dir 2>/dev/null)/notes2tickets/state.sqlite3" || return 0
     fi
-    [ -e "$n2t_db.pending" ]
+    if [ -s "$n2t_db.report" ] && mv -f "$n2t_db.report" "$n2t_db.report.shown" 2>/dev/null; then
+        echo "notes2tickets: the background filing finished:" >&2
+        cat "$n2t_db.report.shown" >&2
+    fi
+    [ -e "$n2t_db.pending" ] || [ -e "$n2t_db.queue" ]
 }
 
 n2t_run() {

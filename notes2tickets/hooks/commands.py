@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Optional, Sequence, TextIO
 
@@ -16,8 +17,9 @@ from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_BUG, EXIT_FAILED, ConfigError, Notes2TicketsError, UsageError
 from notes2tickets.git import changes, command, hookscript
 from notes2tickets.git.changes import HOOK_TYPES
+from notes2tickets.hooks import background
 from notes2tickets.redact import one_line
-from notes2tickets.state import lock
+from notes2tickets.state import lock, queue
 
 MODES = ("", "off", "dry-run")
 
@@ -143,12 +145,31 @@ def run(
 def _sync_changed(settings: Settings, hook_type: str, data: bytes, dry_run: bool, out: TextIO, err: TextIO) -> int:
     files = changes.changed_files(root=settings.root, hook_type=hook_type, stdin=data)
     notes = changes.select_notes(files, root=settings.root, globs=settings.notes)
-    if not notes and not pending_flag(settings).exists():
+    state = lock.state_path(settings)
+    if not notes and not pending_flag(settings).exists() and not queue.waiting(state):
         return 0
     return _sync_run(settings, notes, dry_run, out, err)
 
 
 def _sync_run(settings: Settings, notes: Sequence[Path], dry_run: bool, out: TextIO, err: TextIO) -> int:
+    """A preview runs here, its reads bounded by the hook's budget; filing is handed to the background."""
+    if dry_run:
+        return _sync(settings, notes, dry_run=True, out=out, err=err, read_deadline=background.HOOK_WAIT)
+    settings.require_project()  # a config error is said now, as before; it is not queued
+    state = Path(os.path.abspath(lock.state_path(settings)))
+    queue.show_report(state, err, header=True)  # an earlier worker's, not printed yet
+    queue.enqueue(state, paths=[os.path.abspath(p) for p in notes])
+    work = partial(background.work, state, file_now=partial(_file_now, settings), secret=settings.token)
+    return background.hand_off(state, work=work, err=err)
+
+
+def _file_now(settings: Settings, paths: Sequence[str], out: TextIO, err: TextIO) -> int:
+    return _sync(settings, [Path(p) for p in paths], dry_run=False, out=out, err=err, read_deadline=None)
+
+
+def _sync(
+    settings: Settings, notes: Sequence[Path], *, dry_run: bool, out: TextIO, err: TextIO, read_deadline: Optional[float]
+) -> int:
     from notes2tickets.sync import commands as sync  # imported late: the no-op path stays light
 
     return sync.run(
@@ -163,6 +184,7 @@ def _sync_run(settings: Settings, notes: Sequence[Path], dry_run: bool, out: Tex
         out=out,
         err=err,
         hook=True,
+        read_deadline=read_deadline,
     )
 
 

@@ -85,10 +85,14 @@ def prepare_folder(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StateError(f"cannot create state folder {path.parent} ({exc.strerror}); {FIX_PATH}") from None
-    if path.exists() and not path.is_file():
+    try:
+        exists = path.exists()
+    except OSError as exc:  # the folder exists but cannot be searched
+        raise StateError(f"cannot use state folder {path.parent} ({exc.strerror}); fix its permissions or {FIX_PATH}") from None
+    if exists and not path.is_file():
         raise StateError(f"state path {path} is not a regular file; {FIX_PATH}")
     # The rollback journal is created next to the file, so the folder must be writable too.
-    for target in (path.parent, path) if path.exists() else (path.parent,):
+    for target in (path.parent, path) if exists else (path.parent,):
         if not os.access(target, os.W_OK):
             raise StateError(
                 f"cannot write state file {path} ({target} is read-only); fix its permissions or {FIX_PATH}"

@@ -7,12 +7,14 @@ notes or by state, so a re-run over fully filed notes sends no request.
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, FatalTrackerError, TrackerError
 from notes2tickets.extract.report import suggestions_text
 from notes2tickets.model import RemoteRef
+from notes2tickets.state import queue
 from notes2tickets.state.lock import state_path
 from notes2tickets.state.store import StateStore
 from notes2tickets.sync import closing, report
@@ -55,6 +57,7 @@ def run(
     verbosity: int = 0,
     colour: bool = False,
     columns: Optional[int] = None,
+    read_deadline: Optional[float] = None,
 ) -> int:
     output = Output(out, err, verbosity=verbosity, colour=colour, columns=columns)
     # From a hook, no PATH means "only the files of rows still pending", never every notes file.
@@ -67,7 +70,7 @@ def run(
     if dry_run or offline:
         return _preview(
             settings, files, offline=offline, include_done=include_done, include_suggested=include_suggested,
-            force=force, fmt=fmt, output=output,
+            force=force, fmt=fmt, output=output, read_deadline=read_deadline,
         )
     from notes2tickets.sync.filerun import file_run
 
@@ -79,7 +82,7 @@ def run(
 
 def _preview(
     settings: Settings, files: Sequence[str], *, offline: bool, include_done: bool, include_suggested: bool, force: bool,
-    fmt: str, output: Output,
+    fmt: str, output: Output, read_deadline: Optional[float] = None,
 ) -> int:
     """The dry run: the same plan as the real run, read-only GETs at most, nothing written anywhere.
 
@@ -96,7 +99,7 @@ def _preview(
         refs = store.remote_refs(settings.url, project) if project else []
         if project and settings.token and not offline and (plan.to_file() or to_close):
             try:
-                plan, note, refs = _with_remote(settings, store, project, plan_for, known, output)
+                plan, note, refs = _with_remote(settings, store, project, plan_for, known, output, read_deadline)
             except TrackerError as exc:
                 if isinstance(exc, FatalTrackerError) or not _network_trouble(exc):
                     raise
@@ -122,15 +125,16 @@ def _preview(
 
 
 def _with_remote(
-    settings: Settings, store: StateStore, project: str, plan_for: Callable[..., Plan], known: dict[str, Known], output: Output
+    settings: Settings, store: StateStore, project: str, plan_for: Callable[..., Plan], known: dict[str, Known], output: Output,
+    read_deadline: Optional[float] = None,
 ) -> tuple[Plan, str, list[RemoteRef]]:
     """The plan against the tracker's issues, and the owners the tracker does not know, before anything is filed."""
     from notes2tickets.sync.filerun import client_for, read_mirror
     from notes2tickets.sync.owners import describe, unknown_owners
 
-    refs = read_mirror(settings, store, project)
+    refs = read_mirror(settings, store, project, read_deadline=read_deadline)
     plan = plan_for(known=known, remote=refs)
-    client = client_for(settings, need_token=False)
+    client = client_for(settings, need_token=False, read_deadline=read_deadline)
     for owner in unknown_owners([d.item for d in plan.to_file()], client, relative_source(settings)):
         output.warn(describe(owner, settings))
     return plan, f"dry run: remote check done on {settings.url} ({project}); nothing was written", refs
@@ -152,10 +156,28 @@ def _remote_note(settings: Settings, offline: bool, plan: Plan) -> str:
 
 
 def show_status(*, settings: Settings, fmt: str, out: TextIO, columns: Optional[int] = None, colour: bool = False) -> int:
-    with StateStore.open_readonly(state_path(settings)) as store:
+    path = state_path(settings)
+    with StateStore.open_readonly(path) as store:
         rows = store.rows(settings.url if settings.project else None, settings.project)
-    out.write(report.rows_json(rows) if fmt == "json" else report.rows_text(rows, total=columns, colour=colour))
+    out.write(report.rows_json(rows) if fmt == "json" else report.rows_text(rows, total=columns, colour=colour) + _background_text(path))
     return EXIT_OK
+
+
+def _background_text(path: Path) -> str:
+    """What the git hook left to the background: a worker running now, queued runs, the last worker's report."""
+    lines = []
+    pid = queue.worker_pid(path)
+    if pid is not None:
+        lines.append(f"background: filing now (pid {pid}; log: {queue.log_path(path)})")
+    waiting = queue.waiting(path)
+    if waiting:
+        lines.append(f"background: {waiting} git hook run(s) queued, not filed yet (log: {queue.log_path(path)})")
+    last = queue.last_report(path)
+    if last is not None:
+        when, text = last
+        lines.append(f"last background filing ({when}):")
+        lines.extend(f"  {line}" for line in text.splitlines())
+    return "".join(f"{line}\n" for line in lines)
 
 
 def rebuild_state(*, settings: Settings, out: TextIO, err: TextIO) -> int:

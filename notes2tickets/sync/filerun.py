@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
-from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, StateError
+from notes2tickets.errors import (
+    EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, PartialRunError, StateError,
+)
 from notes2tickets.git import permalinks
 from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.state.lock import pending_flag, state_path
@@ -20,15 +22,15 @@ from notes2tickets.sync.plan import Plan, make_plan
 from notes2tickets.tracker import Tracker, connect
 
 
-def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> Tracker:
+def client_for(settings: Settings, *, need_token: bool, hook: bool = False, read_deadline: Optional[float] = None) -> Tracker:
     if need_token and not settings.token:
         raise ConfigError(f"no API token: {NO_TOKEN}")
-    return connect(settings, hook=hook)
+    return connect(settings, hook=hook, read_deadline=read_deadline)
 
 
-def read_mirror(settings: Settings, store: StateStore, project: str) -> list[RemoteRef]:
-    """For the dry run: state's mirror plus what changed, held in memory only."""
-    client = client_for(settings, need_token=False)
+def read_mirror(settings: Settings, store: StateStore, project: str, *, read_deadline: Optional[float] = None) -> list[RemoteRef]:
+    """For the dry run: state's mirror plus what changed, held in memory only (reads within ``read_deadline`` s)."""
+    client = client_for(settings, need_token=False, read_deadline=read_deadline)
     return Mirror(client=client, store=store, url=settings.url, project=project, writable=False).refresh()
 
 
@@ -66,8 +68,11 @@ def file_run(
                 target = _target(run, client, store, mirror)
                 outcomes = filing.apply(plan.decisions, target=target, progress=output.progress)
                 outcomes += closing.apply(plan.decisions, target=target, progress=output.progress)
+        except StateError as exc:
+            _stopped(store, run, plan, exc, output.out)
+            raise
         except Notes2TicketsError as exc:
-            if not hook or isinstance(exc, StateError):
+            if not hook:
                 raise
             _queue(store, run, plan)
             output.warn(f"notes2tickets: {exc}; {len(plan.to_file())} new item(s) kept pending, filed on the next commit or `notes2tickets sync`")
@@ -77,6 +82,25 @@ def file_run(
         _report(settings, plan, outcomes, fmt=fmt, output=output)
     failed = result.errors or any(o.status == "failed" for o in outcomes)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _stopped(store: StateStore, run: Run, plan: Plan, exc: StateError, out: TextIO) -> None:
+    """State failed part-way (a full disk): if some items were filed already, say how many and stop with exit 1.
+
+    Items planned as new were not filed before this run, so those now ``filed`` in state are this run's.
+    """
+    planned = {d.item.fingerprint for d in plan.to_file()}
+    try:
+        filed = sum(1 for r in store.rows(run.url, run.project) if r.fingerprint in planned and r.status == "filed")
+    except StateError:
+        return
+    if not filed:
+        return  # nothing was filed: the state error itself (exit 2) says it all
+    out.write(f"{filed} filed, 0 adopted, 0 failed; stopped: {len(planned) - filed} not filed yet\n")
+    raise PartialRunError(
+        f"stopped after filing {filed} of {len(planned)} new item(s): {exc}; the next run files the rest "
+        "(an issue filed just before the failure is found by its marker, not filed twice)"
+    ) from None
 
 
 def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror) -> filing.Target:
@@ -110,10 +134,13 @@ def _queue(store: StateStore, run: Run, plan: Plan) -> None:
 def _update_flag(store: StateStore, run: Run) -> None:
     flag = pending_flag(run.state_path)
     waiting = any(r.status in ("pending", "failed") for r in store.rows(run.url, run.project))
-    if waiting:
-        flag.touch()
-    elif flag.exists():
-        flag.unlink()
+    try:
+        if waiting:
+            flag.touch()
+        elif flag.exists():
+            flag.unlink()
+    except OSError:
+        pass  # e.g. a full disk: the error being reported says more; the next run sets the flag right
 
 
 def _report(settings: Settings, plan: Plan, outcomes: Sequence[filing.Outcome], *, fmt: str, output: Output) -> None:

@@ -13,8 +13,12 @@ from notes2tickets.tracker.pagure import DEFAULT_RETRIES, PagureClient
 __all__ = ["ProjectInfo", "RemoteIssue", "Tracker", "connect"]
 
 
-def connect(settings: Settings, *, hook: bool = False) -> Tracker:
-    """The tracker ``settings`` names; raises ConfigError when no project is set."""
+def connect(settings: Settings, *, hook: bool = False, read_deadline: float | None = None) -> Tracker:
+    """The tracker ``settings`` names; raises ConfigError when no project is set.
+
+    Each request ends by ``timeout`` seconds (a total deadline), and all reads of the run by
+    ``read_deadline`` seconds from now (``settings.read_deadline`` unless given).
+    """
     # In a git hook an unreachable tracker must not hold the commit: no retries, a short timeout.
     return PagureClient(
         url=settings.url,
@@ -22,4 +26,5 @@ def connect(settings: Settings, *, hook: bool = False) -> Tracker:
         token=settings.token,
         timeout=min(settings.timeout, 10.0) if hook else settings.timeout,
         retries=0 if hook else DEFAULT_RETRIES,
+        read_deadline=settings.read_deadline if read_deadline is None else read_deadline,
     )

@@ -24,6 +24,7 @@ from notes2tickets.model import clean_title, tag_problem
 from notes2tickets.tracker.base import ProjectInfo, RemoteIssue
 from notes2tickets.redact import safe_url
 from notes2tickets.tracker.pagure_errors import error_from_response, json_dict, transport_error
+from notes2tickets.tracker.transport import DeadlineExceeded, DeadlineSession
 
 PER_PAGE = 100
 DEFAULT_RETRIES = 4  # for GETs, with exponential backoff
@@ -62,6 +63,7 @@ class PagureClient:
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         edberror_retries: int = 3,
+        read_deadline: float | None = None,
     ) -> None:
         self.base_url = check_url(url, token=token)
         self.project = check_project(project)
@@ -74,7 +76,11 @@ class PagureClient:
         self._backoff = backoff
         self._sleep = sleep
         self._edberror_retries = edberror_retries
-        self._session = requests.Session()
+        # ``timeout`` is a total deadline per request; ``read_deadline`` bounds all reads of this run.
+        self._session = DeadlineSession()
+        self._read_seconds = read_deadline
+        if read_deadline is not None:
+            self._session.read_deadline = time.monotonic() + read_deadline
         self._session.headers["User-Agent"] = f"notes2tickets/{__version__}"
         if token is not None:
             self._session.auth = _TokenAuth(_check_token(token))
@@ -95,10 +101,22 @@ class PagureClient:
                 f"with the issue_create ACL (create it in {self.project_url}/settings, API keys)"
             )
         url = f"{self.api_url}/new_issue"
-        resp = self._request_retrying("POST", url, data={})
-        body = json_dict(resp)
-        if resp.status_code == 400 and body is not None and body.get("error_code") == "EINVALIDREQ":
-            return
+        for attempt in range(2):  # an empty form files nothing, so a one-off EDBERROR is simply asked again
+            resp = self._request_retrying("POST", url, data={})
+            body = json_dict(resp)
+            code = body.get("error_code") if body is not None else None
+            if resp.status_code == 400 and code == "EINVALIDREQ":
+                return
+            if code != "EDBERROR":
+                break
+            if attempt == 0:
+                self._sleep(self._backoff)
+        else:
+            raise TrackerError(
+                f"Pagure answered 400 EDBERROR twice to the empty-form check at {safe_url(url)} (a database error "
+                "on the server, nothing to do with the notes): try again later, or ask the Pagure admins",
+                status=resp.status_code, code="EDBERROR", url=safe_url(url),
+            )
         if _is_2xx(resp):
             raise FatalTrackerError(
                 f"Pagure accepted an empty issue form at {safe_url(url)}: check PAGURE_URL / --url points at Pagure"
@@ -301,6 +319,8 @@ class PagureClient:
             try:
                 resp = self._send(method, url, **kwargs)
             except _TRANSPORT_ERRORS as exc:
+                if isinstance(exc, DeadlineExceeded) and exc.run_deadline:
+                    raise self._read_deadline_error(method, url) from None
                 if last:
                     raise transport_error(exc, method, url, ambiguous=False) from None
                 self._sleep(self._delay(attempt, None))
@@ -314,6 +334,14 @@ class PagureClient:
                 return resp
             self._sleep(self._delay(attempt, resp))
         raise AssertionError("unreachable")
+
+    def _read_deadline_error(self, method: str, url: str) -> TrackerError:
+        return TrackerError(
+            f"reading {self.project} on the tracker took longer than this run's {self._read_seconds:g}s read deadline "
+            f"(stopped before {method} {safe_url(url)}): the tracker is too slow; run again later, "
+            "or raise 'read_deadline' in the config file",
+            url=safe_url(url),
+        )
 
     def _get_json(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
         resp = self._request_retrying("GET", url, params=params)

@@ -14,6 +14,7 @@ import requests
 
 from notes2tickets.errors import FatalTrackerError, TrackerError
 from notes2tickets.redact import one_line, safe_url
+from notes2tickets.tracker.transport import BodyTooLarge
 
 FATAL_CODES = frozenset({"EINVALIDTOK", "EUBLOCKED", "ENOPROJECT", "ETRACKERDISABLED", "ETRACKERREADONLY"})
 _DETAIL_LIMIT = 160  # characters of the server's own words in a message
@@ -29,7 +30,12 @@ def json_dict(resp: requests.Response) -> dict[str, Any] | None:
 
 
 def transport_error(exc: Exception, method: str, url: str, *, ambiguous: bool) -> TrackerError:
-    kind = "timed out" if isinstance(exc, requests.Timeout) else f"failed ({_root_cause(exc)})"
+    if isinstance(exc, requests.Timeout):
+        kind = "timed out"
+    elif isinstance(exc, BodyTooLarge):
+        kind = f"failed: the {exc}"
+    else:
+        kind = f"failed ({_root_cause(exc)})"
     tail = (
         ": the issue may have been created; it is looked up by its marker before filing again"
         if ambiguous

@@ -216,6 +216,59 @@ def _args(*args: str) -> Setup:
     return setup
 
 
+def _fifo(ws: Workspace, server: Server) -> None:
+    ws.notes.unlink()
+    os.mkfifo(ws.notes)
+
+
+def _device(ws: Workspace, server: Server) -> Dict[str, Any]:
+    return {"args": ["sync", "/dev/zero"]}
+
+
+def _odd_name(ws: Workspace, server: Server) -> Dict[str, Any]:
+    odd = ws.root / "\x1b[2J\x1b]0;pwned\x07\u202egnp.md"
+    ws.notes.rename(odd)
+    return {"args": ["sync", str(odd)]}
+
+
+def _odd_name_unreadable(ws: Workspace, server: Server) -> Dict[str, Any]:
+    odd = ws.root / "\x1b[31mred\u2066.md"
+    odd.write_bytes(b"\xff\xfe\x00binary")
+    return {"args": ["sync", str(odd)]}
+
+
+def _dotenv_reuse(where: str) -> Setup:
+    """The token is in .env, and also pasted by mistake into the project (.env or config file).
+
+    The files holding the token go at cleanup, before the leak scan: a token in .env is where it belongs."""
+    def setup(ws: Workspace, server: Server) -> Dict[str, Any]:
+        dotenv = ws.root / ".env"
+        lines = f"PAGURE_API_TOKEN={TOKEN}\n" + (f"PAGURE_PROJECT={TOKEN}/x/y\n" if where == ".env" else "")
+        dotenv.write_text(lines, encoding="utf-8")
+        config = ws.root / ".notes2tickets.toml"
+        config.write_text(f'project = "{TOKEN}/x/y"\n' if where == "config" else "", encoding="utf-8")
+        return {"token": None, "cleanup": lambda: (dotenv.unlink(), config.unlink())}
+    return setup
+
+
+def _alias_token(ws: Workspace, server: Server) -> Dict[str, Any]:
+    config = ws.root / ".notes2tickets.toml"
+    config.write_text(f'project = "{PROJECT}"\n[aliases]\nbob = "{TOKEN}"\n', encoding="utf-8")
+    ws.notes.write_text(_HEAD + "- [ ] Task for @bob\n", encoding="utf-8")
+    return {"cleanup": config.unlink}
+
+
+def _slow_server(mode: str) -> Setup:
+    """A stand-in that hangs, trickles its body a byte every 0.3 s, or never ends; 1 s deadline per request."""
+    def setup(ws: Workspace, server: Server) -> Dict[str, Any]:
+        from tests.slowserver import SlowServer
+
+        slow = SlowServer(mode, interval=0.3, limit=60).__enter__()
+        ws.write_config({"project": PROJECT, "timeout": 1})
+        return {"env": {"PAGURE_URL": slow.url}, "cleanup": lambda: slow.__exit__()}
+    return setup
+
+
 def _both(*setups: Setup) -> Setup:
     def setup(ws: Workspace, server: Server) -> Dict[str, Any]:
         merged: Dict[str, Any] = {}
@@ -256,6 +309,10 @@ CASES: List[Case] = [
     Case("folder without notes", "notes", 1, "has no notes", _args("sync", "home")),
     Case("symlink loop in a folder", "notes", 0, "2 filed", _symlink_loop),
     Case("unknown owner and priority", "notes", 0, "not a user", _notes(_HEAD + "- [ ] Ghost task @nosuchuser priority:urgent\n")),
+    Case("FIFO as the notes file", "notes", 1, "not a regular file", _fifo, runs=1),
+    Case("/dev/zero as the notes file", "notes", 1, "not a regular file", _device, runs=1),
+    Case("escape sequences in the file name", "notes", 0, "3 filed", _odd_name),
+    Case("escapes in an unreadable file's name", "notes", 1, "\\u001b[31mred\\u2066.md", _odd_name_unreadable),
     # config
     Case("TOML syntax error", "config", 2, "invalid TOML", _config('project = "a/b"\ntimeout = \n')),
     Case("wrong type", "config", 2, "'timeout' must be a number", _config(f'project = "{PROJECT}"\ntimeout = "fast"\n')),
@@ -272,6 +329,9 @@ CASES: List[Case] = [
     Case("tag with a comma", "config", 2, "contains a comma", _config(f'project = "{PROJECT}"\ndefault_tags = ["a,b"]\n')),
     Case("tag too long", "config", 2, "longer than 255", _config(f'project = "{PROJECT}"\ndefault_tags = ["{"t" * 256}"]\n')),
     Case("no notes match the globs", "config", 2, "no notes files match", _no_paths),
+    Case("link_template with an unknown field", "config", 2, "unknown field {nope}", _config(f'project = "{PROJECT}"\nlink_template = "{{nope}}"\n')),
+    Case("link_template with a broken brace", "config", 2, "not a valid template", _config(f'project = "{PROJECT}"\nlink_template = "{{path#{{line}}"\n')),
+    Case("token as an alias value", "config", 2, "holds the API token", _alias_token),
     # environment
     Case("missing token", "environment", 2, "PAGURE_API_TOKEN", _with_token(None)),
     Case("token with a space", "environment", 2, "PAGURE_API_TOKEN", _with_token("abc def")),
@@ -281,6 +341,8 @@ CASES: List[Case] = [
     Case("bad project form in env", "environment", 2, "invalid Pagure project", _env(PAGURE_PROJECT="fork/only")),
     Case("nothing listens", "environment", 1, "check PAGURE_URL", _env(PAGURE_URL="http://127.0.0.1:9"), runs=1),
     Case(".env not UTF-8", "environment", 2, ".env", _dotenv(b"PAGURE_API_TOKEN=caf\xe9\n")),
+    Case(".env token pasted as the project", "environment", 2, "invalid Pagure project '<hidden>/x/y'", _dotenv_reuse(".env")),
+    Case(".env token pasted into the config", "environment", 2, "invalid Pagure project '<hidden>/x/y'", _dotenv_reuse("config")),
     # tracker answers
     Case("HTML instead of JSON (listing)", "tracker", 1, "not JSON", _canned("GET", "/issues", 200, _HTML, "text/html"), runs=1),
     Case("HTML 404 (not a Pagure URL)", "tracker", 2, "404", _canned("POST", "/new_issue", 404, _HTML, "text/html")),
@@ -296,6 +358,9 @@ CASES: List[Case] = [
     Case("404 tracker disabled", "tracker", 2, "disabled", _tracker(lambda s: s.set_tracker("disabled"))),
     Case("401 tracker read-only", "tracker", 2, "read-only", _tracker(lambda s: s.set_tracker("readonly"))),
     Case("302 redirect", "tracker", 2, "redirected", _canned("POST", "/new_issue", 302, "", "text/html", Location="https://elsewhere.example/")),
+    Case("hanging tracker", "tracker", 1, "timed out", _slow_server("hang"), runs=1),
+    Case("trickling tracker", "tracker", 1, "timed out", _slow_server("trickle"), runs=1),
+    Case("endless answer", "tracker", 1, "larger than 64 MiB", _slow_server("endless"), runs=1),
     Case("200 without an issue", "tracker", 1, "without issue JSON", _both(_notes(_HEAD + "- [ ] Lonely item\n"), _canned("POST", "/new_issue", 200, '{"message": "Issue created"}', items_only=True))),
     # state
     Case("rebuild over a corrupt state", "state", 0, "moved the unreadable state file aside", _both(_state(_garbage), _args("state", "rebuild")), moved_aside=True),
