@@ -54,6 +54,7 @@ class Settings:
     strict_push: bool = False
     timeout: float = 30.0
     lock_timeout: float = 30.0
+    settle_time: float = 5.0  # seconds an earlier run's create may still take to arrive
     xdg_state_home: Optional[str] = None
     home: Path = Path("~")
 
@@ -143,6 +144,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "strict_push": bool,
     "timeout": (int, float),
     "lock_timeout": (int, float),
+    "settle_time": (int, float),
     "aliases": dict,
     "extract": dict,
 }
@@ -166,6 +168,8 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
     for key in ("timeout", "lock_timeout"):
         if key in cfg and not 0 < float(cfg[key]) <= 3600:
             raise ConfigError(f"{where}: '{key}' must be between 0 and 3600 seconds")
+    if "settle_time" in cfg and not 0 <= float(cfg["settle_time"]) <= 3600:
+        raise ConfigError(f"{where}: 'settle_time' must be between 0 and 3600 seconds")
     return Settings(
         url=cfg.get("url", DEFAULT_URL),
         project=cfg.get("project"),
@@ -180,6 +184,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         strict_push=cfg.get("strict_push", False),
         timeout=float(cfg.get("timeout", 30.0)),
         lock_timeout=float(cfg.get("lock_timeout", 30.0)),
+        settle_time=float(cfg.get("settle_time", 5.0)),
     )
 
 

@@ -399,6 +399,8 @@ class FakePagure:
     def _project_route(self, method: str, segments: List[str], query: Dict[str, List[str]], headers: Any,
                        body: bytes) -> _Reply:
         kind, issue_ref = "info", ""
+        if method == "POST" and len(segments) >= 4 and segments[-3] == "issue" and segments[-1] in ("comment", "status"):
+            return self._change(segments[-1], "/".join(segments[:-3]), segments[-2], headers, body)
         if segments[-1] in ("new_issue", "issues", "tags"):
             kind, segments = segments[-1], segments[:-1]
         elif len(segments) >= 3 and segments[-2] == "issue":
@@ -502,6 +504,35 @@ class FakePagure:
             proj.tags.update(tags)
             self.save()
             return _json(200, {"issue": self._out(proj, issue), "message": "Issue created"})
+
+    def _change(self, what: str, name: str, ref: str, headers: Any, body: bytes) -> _Reply:
+        """``POST .../issue/<id>/comment`` and ``.../status``: enough of Pagure's for closing a duplicate."""
+        acls = {"comment": ("issue_comment", "issue_update"), "status": ("issue_change_status", "issue_update")}[what]
+        state, spec = self._token(headers)
+        if state != "ok" or spec is None or not set(acls) & set(spec.acls):
+            return self._tok_error("Missing ACLs: " + ", ".join(acls) if state == "ok" else "Invalid token")
+        form = _parse_body(headers, body)
+        if isinstance(form, _Reply):
+            return form
+        with self._lock:
+            proj = self._projects.get(name.lower())
+            issue = proj.issues.get(int(ref)) if proj is not None and ref.isdigit() else None
+            if issue is None:
+                return _api_error(404, "ENOISSUE")
+            stamp = _stamp(self.clock())
+            if what == "comment":
+                text = str(form.get("comment") or "")
+                if not text.strip():
+                    return _api_error(400, "EINVALIDREQ", errors={"comment": ["This field is required."]})
+                issue["comments"].append({"comment": text, "date_created": stamp, "id": len(issue["comments"]) + 1,
+                                          "user": self._user_json(spec.user)})
+                issue["last_updated"] = stamp
+                return _json(200, {"message": "Comment added", "user": spec.user})
+            status, close = str(form.get("status") or ""), str(form.get("close_status") or "")
+            if status not in ("Open", "Closed") or (close and close not in proj.close_statuses):
+                return _api_error(400, "EINVALIDREQ", errors={"close_status": ["Not a valid choice."]})
+            issue.update(status=status, close_status=close or None, last_updated=stamp)
+            return _json(200, {"message": [f"Issue status updated to: {status}"]})
 
     def _find_user(self, value: str) -> Union[None, bool, str]:
         """None for empty, the username when known by name or e-mail, False when unknown."""

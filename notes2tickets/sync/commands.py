@@ -71,9 +71,9 @@ def _preview(
         plan = make_plan(result.items, known=known, remote=None, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
         note = _remote_note(settings, offline, plan)
         if project and settings.token and not offline and plan.to_file():
-            from notes2tickets.sync.filerun import read_mirror
+            from notes2tickets.sync.filerun import horizon_of, read_mirror
 
-            refs = read_mirror(settings, store, project)
+            refs = read_mirror(settings, store, project, horizon=lambda: horizon_of(settings, plan), err=err)
             plan = make_plan(result.items, known=known, remote=refs, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
             note = f"dry run: remote check done on {settings.url} ({project}); nothing was written"
     out.write(report.plan_json(plan, note=note) if fmt == "json" else report.plan_text(plan, note=note))

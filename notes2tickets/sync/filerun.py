@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import Callable, Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, CorruptStateError, Notes2TicketsError, StateError
@@ -15,22 +15,34 @@ from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.state.lock import pending_flag, state_path
 from notes2tickets.state.store import StateStore
 from notes2tickets.sync import filing
+from notes2tickets.sync.horizon import listing_horizon
 from notes2tickets.sync.context import NO_TOKEN, Run, known_rows, parse_reported, pending_sources, relative_source
 from notes2tickets.sync.mirror import Mirror
 from notes2tickets.sync.plan import NEW, Plan, make_plan
 from notes2tickets.tracker import Tracker, connect
 
 
-def client_for(settings: Settings, *, need_token: bool, hook: bool = False) -> Tracker:
+def client_for(
+    settings: Settings, *, need_token: bool, hook: bool = False, progress: Optional[Callable[[str], None]] = None
+) -> Tracker:
     if need_token and not settings.token:
         raise ConfigError(f"no API token: {NO_TOKEN}")
-    return connect(settings, hook=hook)
+    return connect(settings, hook=hook, progress=progress)
 
 
-def read_mirror(settings: Settings, store: StateStore, project: str) -> list[RemoteRef]:
+def horizon_of(settings: Settings, plan: Plan) -> Optional[float]:
+    """How far back the tracker must be read for the markers of what the plan would file (None: all of it)."""
+    return listing_horizon([d.item for d in plan.to_file()], root=settings.root, globs=settings.notes,
+                           options=settings.extract)
+
+
+def read_mirror(settings: Settings, store: StateStore, project: str, *,
+                horizon: Callable[[], Optional[float]] = lambda: None,
+                err: Optional[TextIO] = None) -> list[RemoteRef]:
     """For the dry run: state's mirror plus what changed, held in memory only."""
-    client = client_for(settings, need_token=False)
-    return Mirror(client=client, store=store, url=settings.url, project=project, writable=False).refresh()
+    client = client_for(settings, need_token=False, progress=partial(_line, err) if err is not None else None)
+    return Mirror(client=client, store=store, url=settings.url, project=project, writable=False,
+                  horizon=horizon).refresh()
 
 
 def file_run(
@@ -53,11 +65,12 @@ def file_run(
         outcomes: list[filing.Outcome] = []
         try:
             if plan.to_file():
-                client = client_for(settings, need_token=True, hook=hook)
+                client = client_for(settings, need_token=True, hook=hook, progress=partial(_line, err))
                 client.preflight()
-                mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True)
+                mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True,
+                                horizon=partial(horizon_of, settings, plan))
                 plan = plan_for(remote=mirror.refresh())
-                target = _target(run, client, store, mirror)
+                target = _target(run, client, store, mirror, hook=hook)
                 outcomes = filing.apply(plan.decisions, target=target, progress=partial(_line, err))
         except Notes2TicketsError as exc:
             if not hook or isinstance(exc, StateError):
@@ -76,7 +89,7 @@ def _line(stream: TextIO, text: str) -> None:
     stream.write(text + "\n")
 
 
-def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror) -> filing.Target:
+def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror, *, hook: bool) -> filing.Target:
     settings = run.settings
     source = relative_source(settings)
 
@@ -90,6 +103,7 @@ def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror) -> fil
     return filing.Target(
         client=client, store=store, mirror=mirror, url=run.url, project=run.project,
         default_tags=settings.default_tags, private=settings.private, link=link, source_path=source,
+        settle=0.0 if hook else settings.settle_time, timeout=settings.timeout,  # a hook never waits
     )
 
 

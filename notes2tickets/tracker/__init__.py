@@ -6,6 +6,8 @@ The rest of the code holds a ``Tracker`` built by ``connect``, never a
 
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 from notes2tickets.config import Settings
 from notes2tickets.tracker.base import ProjectInfo, RemoteIssue, Tracker
 from notes2tickets.tracker.pagure import DEFAULT_RETRIES, PagureClient
@@ -13,7 +15,7 @@ from notes2tickets.tracker.pagure import DEFAULT_RETRIES, PagureClient
 __all__ = ["ProjectInfo", "RemoteIssue", "Tracker", "connect"]
 
 
-def connect(settings: Settings, *, hook: bool = False) -> Tracker:
+def connect(settings: Settings, *, hook: bool = False, progress: Optional[Callable[[str], None]] = None) -> Tracker:
     """The tracker ``settings`` names; raises ConfigError when no project is set."""
     # In a git hook an unreachable tracker must not hold the commit: no retries, a short timeout.
     return PagureClient(
@@ -22,4 +24,5 @@ def connect(settings: Settings, *, hook: bool = False) -> Tracker:
         token=settings.token,
         timeout=min(settings.timeout, 10.0) if hook else settings.timeout,
         retries=0 if hook else DEFAULT_RETRIES,
+        progress=progress,
     )

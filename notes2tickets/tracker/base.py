@@ -81,8 +81,14 @@ class Tracker(Protocol):
     def user_exists(self, name: str) -> bool:
         """True when ``name`` can be the assignee of an issue."""
 
-    def iter_issues(self, *, since: float | None = None) -> Iterator[RemoteIssue]:
-        """Every issue (any status), each once; ``since`` filters on last update."""
+    def iter_issues(self, *, since: float | None = None, status: str = "all") -> Iterator[RemoteIssue]:
+        """Issues of ``status`` (``all``, ``Open``), oldest first, each once; ``since`` filters on last update."""
+
+    def add_comment(self, issue_id: int, text: str) -> None:
+        """Comment on one issue."""
+
+    def close_issue(self, issue_id: int, status: str) -> None:
+        """Close one issue with ``status`` (one of the project's close statuses)."""
 
     def create_issue(
         self,

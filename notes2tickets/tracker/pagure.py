@@ -26,6 +26,7 @@ from notes2tickets.redact import safe_url
 from notes2tickets.tracker.pagure_errors import error_from_response, json_dict, transport_error
 
 PER_PAGE = 100
+MAX_PAGES = 2000  # 200,000 issues: a listing that always says "next page" still ends
 DEFAULT_RETRIES = 4  # for GETs, with exponential backoff
 MAX_RETRY_AFTER = 60.0
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -62,6 +63,7 @@ class PagureClient:
         backoff: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
         edberror_retries: int = 3,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = check_url(url, token=token)
         self.project = check_project(project)
@@ -74,6 +76,7 @@ class PagureClient:
         self._backoff = backoff
         self._sleep = sleep
         self._edberror_retries = edberror_retries
+        self._progress = progress or (lambda line: None)
         self._session = requests.Session()
         self._session.headers["User-Agent"] = f"notes2tickets/{__version__}"
         if token is not None:
@@ -129,25 +132,40 @@ class PagureClient:
                 self._users[name] = _decoded(lambda d: name in (d.get("users") or ()), data, url)
         return self._users[name]
 
-    def iter_issues(self, *, since: float | None = None) -> Iterator[RemoteIssue]:
-        """Every issue (any status), oldest first, each once; ``since`` filters on last update."""
-        params: dict[str, str] = {"status": "all", "per_page": str(PER_PAGE), "order": "asc"}
+    def iter_issues(self, *, since: float | None = None, status: str = "all") -> Iterator[RemoteIssue]:
+        """Issues oldest first (by creation), each once; ``since`` filters on last update.
+
+        Stops at the page count the first page announced (issues filed meanwhile are
+        seen by the next look) and at ``MAX_PAGES`` whatever the server says.
+        """
+        params: dict[str, str] = {"status": status, "per_page": str(PER_PAGE), "order": "asc"}
         if since is not None:
             # Whole seconds work on every Pagure version; flooring keeps the filter inclusive.
             params["since"] = str(int(math.floor(since)))
         seen: set[int] = set()
-        page = 1
         url = f"{self.api_url}/issues"
-        while True:
+        pages = 1
+        for page in range(1, MAX_PAGES + 1):
             data = self._get_json(url, params={**params, "page": str(page)})
-            issues, more = _decoded(lambda d: _issue_page(d, page), data, url)
+            issues, more, announced = _decoded(lambda d: _issue_page(d, page), data, url)
+            pages = announced if page == 1 else pages
+            if pages > 1:
+                self._progress(f"reading the tracker: page {page} of {min(pages, MAX_PAGES)}")
             for issue in issues:
                 if issue.id not in seen:
                     seen.add(issue.id)
                     yield issue
-            if not more:
+            if not more or page >= pages:
                 return
-            page += 1
+        self._progress(f"warning: stopped reading the tracker after {MAX_PAGES} pages")
+
+    def add_comment(self, issue_id: int, text: str) -> None:
+        """Comment on one issue (needs the issue_comment ACL)."""
+        self._post_checked(f"{self.api_url}/issue/{int(issue_id)}/comment", {"comment": text})
+
+    def close_issue(self, issue_id: int, status: str) -> None:
+        """Close one issue with ``status`` as its close status (needs issue_change_status)."""
+        self._post_checked(f"{self.api_url}/issue/{int(issue_id)}/status", {"status": "Closed", "close_status": status})
 
     def get_issue(self, issue_id: int) -> RemoteIssue:
         """One issue by id."""
@@ -192,6 +210,12 @@ class PagureClient:
                 status=resp.status_code, url=safe_url(url), ambiguous=True,
             )
         return _decoded(RemoteIssue.from_json, body["issue"], url, ambiguous=True)
+
+    def _post_checked(self, url: str, form: dict[str, str]) -> None:
+        """A POST that is safe to repeat (a comment or a status): TrackerError unless 2xx."""
+        resp = self._post_once(url, form)
+        if not _is_2xx(resp):
+            raise self._error(resp, "POST")
 
     # -- form building ---------------------------------------------------------------
 
@@ -249,7 +273,9 @@ class PagureClient:
                 raise transport_error(exc, "POST", url, ambiguous=False) from None
             if resp.status_code != 429 or attempt == self._retries:
                 return resp
-            self._sleep(self._delay(attempt, resp))
+            delay = self._delay(attempt, resp)
+            self._progress(f"retrying in {delay:g} s (429 from the tracker)")
+            self._sleep(delay)
         raise AssertionError("unreachable")
 
     def _request_retrying(self, method: str, url: str, **kwargs: Any) -> requests.Response:
@@ -261,7 +287,9 @@ class PagureClient:
             except _TRANSPORT_ERRORS as exc:
                 if last:
                     raise transport_error(exc, method, url, ambiguous=False) from None
-                self._sleep(self._delay(attempt, None))
+                delay = self._delay(attempt, None)
+                self._progress(f"retrying in {delay:g} s ({type(exc).__name__} from the tracker)")
+                self._sleep(delay)
                 continue
             except requests.RequestException as exc:
                 raise transport_error(exc, method, url, ambiguous=False) from None
@@ -270,7 +298,9 @@ class PagureClient:
                 transient = True  # a proxy page or a truncated body: worth another try
             if not transient or last:
                 return resp
-            self._sleep(self._delay(attempt, resp))
+            delay = self._delay(attempt, resp)
+            self._progress(f"retrying in {delay:g} s ({resp.status_code} from the tracker)")
+            self._sleep(delay)
         raise AssertionError("unreachable")
 
     def _get_json(self, url: str, params: dict[str, str] | None = None) -> dict[str, Any]:
@@ -343,11 +373,12 @@ def _retry_after(value: str | None) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-def _issue_page(data: dict[str, Any], page: int) -> tuple[list[RemoteIssue], bool]:
-    """The issues of one listing page, and whether another page follows."""
+def _issue_page(data: dict[str, Any], page: int) -> tuple[list[RemoteIssue], bool, int]:
+    """The issues of one listing page, whether another page follows, and how many pages it announces."""
     issues = [RemoteIssue.from_json(raw) for raw in data.get("issues") or ()]
     pagination = data.get("pagination") or {}
-    return issues, bool(pagination.get("next")) and page < int(pagination.get("pages") or 0)
+    pages = int(pagination.get("pages") or 0)
+    return issues, bool(pagination.get("next")) and page < pages, pages
 
 
 def _decoded(parse: Callable[[Any], _T], data: Any, url: str, *, ambiguous: bool = False) -> _T:
