@@ -41,7 +41,7 @@ SUITES: Dict[str, Runner] = {
     "faults": lambda base, n, w: fault_suite(base, trials=n or DEFAULT_TRIALS["faults"], workers=w),
     "concurrency": lambda base, n, w: concurrency_suite(
         base, trials=n or DEFAULT_TRIALS["concurrency"], variant_trials=max(2, (n or DEFAULT_TRIALS["concurrency"]) // 2),
-        read_delays=READ_DELAYS),
+        read_delays=READ_DELAYS, clone_counts=(2, 3)),
     "bad-input": lambda base, n, w: bad_input_suite(base, workers=w),
     "interrupt": lambda base, n, w: interrupt_suite(base, trials=n or DEFAULT_TRIALS["interrupt"], workers=w),
     "secrets": lambda base, n, w: secrets_suite(base),

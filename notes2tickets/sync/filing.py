@@ -26,10 +26,10 @@ from notes2tickets.state.store import StateRow
 from notes2tickets.sync import contention
 from notes2tickets.sync.body import render_body
 from notes2tickets.sync.plan import ADOPT, NEW, Decision
-from notes2tickets.sync.target import Outcome, Prepared, Target, adopt
+from notes2tickets.sync.target import Ledger, Outcome, Prepared, Target, adopt
 from notes2tickets.tracker import ProjectInfo
 
-__all__ = ["Outcome", "Target", "adopt", "apply", "prepare"]
+__all__ = ["Ledger", "Outcome", "Target", "adopt", "apply", "prepare"]
 
 MAX_ATTEMPTS = 3
 # 400 EDBERROR on a create is a lost race for the issue id (nothing was created). The
@@ -79,15 +79,23 @@ def apply(
     if not todo:
         return outcomes
     _settle(todo, target, progress)
+    # Every intent row before the first POST, in one transaction: one sync to disk, not one per item.
+    target.store.mark_pending_all(url=target.url, project=target.project, items=[
+        (d.item.fingerprint, clean_title(d.item.title), target.source_path(d.item), d.item.line) for d in todo])
     race = contention.Race(target, [d.item.fingerprint for d in todo], following=recent, progress=progress)
     queue = _first_at_random(todo)
-    while queue:
-        if race.following:
-            queue = race.follow(queue, lambda o: _note(outcomes, o, total, progress))
-            continue
-        outcome = _file_one(queue.pop(0).item, target, info)
-        _note(outcomes, outcome, total, progress)
-        race.after(outcome)
+    try:
+        while queue:
+            if race.following:
+                queue = race.follow(queue, lambda o: _note(outcomes, o, total, progress))
+                continue
+            outcome = _file_one(queue.pop(0).item, target, info)
+            _note(outcomes, outcome, total, progress)
+            race.after(outcome)
+    finally:
+        if target.ledger is not None:
+            target.ledger.flush()
+        target.mirror.save()
     return outcomes
 
 
@@ -146,10 +154,6 @@ def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> 
     url, project, fingerprint = target.url, target.project, item.fingerprint
     try:
         prepared = prepare(item, target=target, info=info)
-        target.store.mark_pending(
-            url=url, project=project, fingerprint=fingerprint,
-            title=prepared.title, path=target.source_path(item), line=item.line,
-        )
         # The pending row is committed before the POST; the mirror is current (looked at since the last
         # create, or every create since answered the next id), so an item filed meanwhile elsewhere is adopted.
         existing = target.mirror.find(item.fingerprint)
@@ -191,7 +195,10 @@ def _create(item: ActionItem, prepared: Prepared, target: Target) -> Outcome:
 
 
 def _record(item: ActionItem, target: Target, issue_id: int, issue_url: str, status: str, prepared: Prepared) -> Outcome:
-    target.store.mark_filed(
-        url=target.url, project=target.project, fingerprint=item.fingerprint, issue_id=issue_id, issue_url=issue_url,
-    )
+    if status == "filed" and target.ledger is not None:
+        target.ledger.filed(item.fingerprint, issue_id, issue_url)
+    else:
+        target.store.mark_filed(
+            url=target.url, project=target.project, fingerprint=item.fingerprint, issue_id=issue_id, issue_url=issue_url,
+        )
     return Outcome(item, status, issue_id, issue_url, "; ".join(prepared.warnings))

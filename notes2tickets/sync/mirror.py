@@ -56,6 +56,7 @@ class Mirror:
         self._refs: dict[int, RemoteRef] = {}
         self._by_fp: dict[str, RemoteRef] = {}
         self.created_at: dict[int, float] = {}  # date_created of the issues listed by this run
+        self._unsaved: list[RemoteIssue] = []  # filed by this run, not yet written to state
         self.top = 0  # the highest issue id known
         self._index(store.remote_refs(url, project))
         seen = store.get_meta(url, project, _SEEN_KEY)
@@ -93,7 +94,8 @@ class Mirror:
             self._store.set_meta(self._url, self._project, _COVERED_KEY, "" if horizon is None else repr(horizon))
 
     def add(self, issues: Iterable[RemoteIssue]) -> None:
-        fresh = list(issues)
+        fresh = [*self._unsaved, *issues]
+        self._unsaved = []
         refs = [to_ref(i) for i in fresh]
         self._index(refs)
         self.created_at.update((i.id, i.date_created) for i in fresh)
@@ -105,11 +107,21 @@ class Mirror:
             self._store.set_meta(self._url, self._project, _SEEN_KEY, repr(self._seen))
 
     def created(self, issue: RemoteIssue) -> bool:
-        """Record an issue this run just filed; True when its id proves nobody else filed since the last look."""
+        """Record an issue this run just filed; True when its id proves nobody else filed since the last look.
+
+        It is written to state with the next look or ``save`` (not one more transaction per create):
+        the item's own row already says where it went, and a lost one is listed again next run.
+        """
         sequential = not self._stale and issue.id == self.top + 1
-        self.add([issue])
+        self._unsaved.append(issue)
+        self._index([to_ref(issue)])
         self._stale = not sequential
         return sequential
+
+    def save(self) -> None:
+        """Write what this run filed since the last look."""
+        if self._unsaved:
+            self.add([])
 
     def find(self, fingerprint: str, *, force: bool = False) -> Optional[RemoteRef]:
         """The issue carrying this fingerprint's marker, after an incremental look.

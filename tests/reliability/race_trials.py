@@ -153,7 +153,7 @@ def open_duplicates(server: Server, fingerprints: List[str]) -> int:
 
 
 def concurrency_suite(base: Path, *, trials: int, variant_trials: int = 1, seed: int = 1,
-                      read_delays: tuple = (0.0,)) -> SuiteResult:
+                      read_delays: tuple = (0.0,), clone_counts: Tuple[int, ...] = (2,)) -> SuiteResult:
     """``trials`` same-state pairs and shipped clone races; ``variant_trials`` races per other variant."""
     started = time.monotonic()
     result = SuiteResult("concurrency", f"two syncs of {ITEMS} items at once (same state; two clones)", trials)
@@ -174,7 +174,8 @@ def concurrency_suite(base: Path, *, trials: int, variant_trials: int = 1, seed:
         "clones_in_turn_duplicates": turn.tally.duplicates,
         "clones_in_turn_second_creates": turn.creates - ITEMS,
     }
-    result.figures.update(race_figures(base, trials=trials, variant_trials=variant_trials, seed=seed, read_delays=read_delays, failures=failures))
+    result.figures.update(race_figures(base, trials=trials, variant_trials=variant_trials, seed=seed,
+                                       read_delays=read_delays, failures=failures, clone_counts=clone_counts))
     result.seconds = time.monotonic() - started
     return result
 
