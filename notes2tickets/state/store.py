@@ -195,17 +195,8 @@ class StateStore:
         A row already ``filed`` keeps the LOWEST issue id it was given, so two
         clones that reconcile the same duplicate pair agree on one issue.
         """
-        self.mark_filed_all(url=url, project=project, items=[(fingerprint, issue_id, issue_url, title, path, line)])
-
-    def mark_filed_all(
-        self, *, url: str, project: str,
-        items: Iterable[tuple[str, int, str, Optional[str], Optional[str], Optional[int]]],
-    ) -> None:
-        """``mark_filed`` for many (fingerprint, issue_id, issue_url, title, path, line): one transaction."""
         with self._write() as conn:
-            stamp = self._stamp()
-            for fingerprint, issue_id, issue_url, title, path, line in items:
-                _filed(conn, url, project, fingerprint, issue_id, issue_url, title, path, line, stamp)
+            _filed(conn, url, project, fingerprint, issue_id, issue_url, title, path, line, self._stamp())
 
     def mark_failed(
         self,

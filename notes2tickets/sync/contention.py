@@ -70,8 +70,6 @@ class Race:
     def follow(self, queue: list[Decision], note: Callable[[Outcome], None]) -> list[Decision]:
         """Adopt what the other sync files until it is done or idle; return what is left to file."""
         target, mirror = self._target, self._target.mirror
-        if target.ledger is not None:
-            target.ledger.flush()  # what this run filed is on disk before it waits
         idle = 2 * target.settle
         self._progress(f"  note: another sync is filing these items right now: adopting what it files "
                        f"(taking over if it files nothing for {idle:g} s)")

@@ -104,7 +104,6 @@ def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror, *, hoo
         client=client, store=store, mirror=mirror, url=run.url, project=run.project,
         default_tags=settings.default_tags, private=settings.private, link=link, source_path=source,
         settle=0.0 if hook else settings.settle_time, timeout=settings.timeout,  # a hook never waits
-        ledger=filing.Ledger(store, run.url, run.project),
     )
 
 

@@ -26,10 +26,10 @@ from notes2tickets.state.store import StateRow
 from notes2tickets.sync import contention
 from notes2tickets.sync.body import render_body
 from notes2tickets.sync.plan import ADOPT, NEW, Decision
-from notes2tickets.sync.target import Ledger, Outcome, Prepared, Target, adopt
+from notes2tickets.sync.target import Outcome, Prepared, Target, adopt
 from notes2tickets.tracker import ProjectInfo
 
-__all__ = ["Ledger", "Outcome", "Target", "adopt", "apply", "prepare"]
+__all__ = ["Outcome", "Target", "adopt", "apply", "prepare"]
 
 MAX_ATTEMPTS = 3
 # 400 EDBERROR on a create is a lost race for the issue id (nothing was created). The
@@ -93,8 +93,6 @@ def apply(
             _note(outcomes, outcome, total, progress)
             race.after(outcome)
     finally:
-        if target.ledger is not None:
-            target.ledger.flush()
         target.mirror.save()
     return outcomes
 
@@ -195,10 +193,7 @@ def _create(item: ActionItem, prepared: Prepared, target: Target) -> Outcome:
 
 
 def _record(item: ActionItem, target: Target, issue_id: int, issue_url: str, status: str, prepared: Prepared) -> Outcome:
-    if status == "filed" and target.ledger is not None:
-        target.ledger.filed(item.fingerprint, issue_id, issue_url)
-    else:
-        target.store.mark_filed(
-            url=target.url, project=target.project, fingerprint=item.fingerprint, issue_id=issue_id, issue_url=issue_url,
-        )
+    target.store.mark_filed(
+        url=target.url, project=target.project, fingerprint=item.fingerprint, issue_id=issue_id, issue_url=issue_url,
+    )
     return Outcome(item, status, issue_id, issue_url, "; ".join(prepared.warnings))

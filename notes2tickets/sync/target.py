@@ -32,30 +32,6 @@ class Prepared(NamedTuple):
     warnings: tuple[str, ...]
 
 
-class Ledger:
-    """The ``filed`` rows of creates, written ``EVERY`` at a time (and at the end) instead of one sync per item.
-
-    Safe because each item's ``pending`` row is on disk before its POST: a run killed before a
-    flush leaves those rows pending, and the next run finds their issues by marker and adopts them.
-    """
-
-    EVERY = 10
-
-    def __init__(self, store: StateStore, url: str, project: str) -> None:
-        self._store, self._url, self._project = store, url, project
-        self._rows: list[tuple[str, int, str, Optional[str], Optional[str], Optional[int]]] = []
-
-    def filed(self, fingerprint: str, issue_id: int, issue_url: str) -> None:
-        self._rows.append((fingerprint, issue_id, issue_url, None, None, None))
-        if len(self._rows) >= self.EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._rows:
-            rows, self._rows = self._rows, []
-            self._store.mark_filed_all(url=self._url, project=self._project, items=rows)
-
-
 class Target(NamedTuple):
     """Where to file and how: the tracker, the state keys and per-item settings."""
 
@@ -72,7 +48,6 @@ class Target(NamedTuple):
     settle: float = 5.0  # seconds a young pending row may still take to arrive (``settle_time``)
     timeout: float = 30.0  # the request timeout: an older pending row is past arriving
     clock: Callable[[], float] = time.time
-    ledger: Optional[Ledger] = None  # None: each filed row is written at once
 
 
 def adopt(decision: Decision, target: Target) -> Outcome:
