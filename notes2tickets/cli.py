@@ -64,6 +64,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     parse = sub.add_parser("parse", help="list the action items found in notes (no token, no network)")
     parse.add_argument("paths", nargs="+", metavar="PATH", help="notes files or folders (*.md, *.markdown)")
+    _add_include_suggested(parse)
     _add_format(parse)
 
     sync = sub.add_parser(
@@ -78,6 +79,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sync.add_argument("--include-done", action="store_true", help="file done ([x]) items too")
     sync.add_argument("--force", action="store_true", help="file items that look like an open remote issue")
     sync.add_argument("--changed-since", metavar="REV", help="only notes files changed since REV (for CI jobs)")
+    _add_include_suggested(sync)
     _add_tracker(sync)
     _add_format(sync)
 
@@ -104,6 +106,14 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_hook_type(run, required=True)
     run.add_argument("--dry-run", action="store_true", help="only preview")
     return parser
+
+
+def _add_include_suggested(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--include-suggested",
+        action="store_true",
+        help="treat unmarked commitments (\"X will ...\", \"I'll ...\") as action items (\"suggested\": true)",
+    )
 
 
 def _add_format(parser: argparse.ArgumentParser) -> None:
@@ -209,12 +219,13 @@ def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.extract.report import format_json, format_text
 
     settings = _settings(args, Path(args.paths[0]))
-    result = parse_paths(args.paths, options=settings.extract)
+    result = parse_paths(args.paths, options=settings.extract, include_suggested=args.include_suggested)
     for warning in result.warnings:
         err.write(f"warning: {warning}\n")
     for error in result.errors:
         err.write(f"error: {error}\n")
-    out.write(format_json(result.items) if args.format == "json" else format_text(result.items))
+    formatter = format_json if args.format == "json" else format_text
+    out.write(formatter(result.items, result.suggestions))
     return EXIT_FAILED if result.errors else EXIT_OK
 
 
@@ -229,6 +240,7 @@ def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         dry_run=args.dry_run,
         offline=args.offline,
         include_done=args.include_done,
+        include_suggested=args.include_suggested,
         force=args.force,
         fmt=args.format,
         out=out,

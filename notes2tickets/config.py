@@ -149,6 +149,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "extract": dict,
 }
 _EXTRACT_KEYS = ("task_lists", "action_sections", "markers", "meetbot")
+SUGGESTION_MODES = ("show", "file", "off")
 
 
 def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Settings:
@@ -198,9 +199,14 @@ def _extract_options(table: Mapping[str, Any], aliases: Mapping[str, Any], where
                 raise ConfigError(f"{where}: 'extract.max_file_bytes' must be a positive whole number of bytes")
             switches[key] = value
             continue
+        if key == "suggestions":
+            if value not in SUGGESTION_MODES:
+                raise ConfigError(f"{where}: 'extract.suggestions' must be \"show\", \"file\" or \"off\", not {value!r}")
+            switches[key] = value
+            continue
         if key not in _EXTRACT_KEYS:
             raise ConfigError(
-                f"{where}: unknown key 'extract.{key}' (known: {', '.join(_EXTRACT_KEYS)}, section_headings, max_file_bytes)"
+                f"{where}: unknown key 'extract.{key}' (known: {', '.join(_EXTRACT_KEYS)}, section_headings, max_file_bytes, suggestions)"
             )
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: 'extract.{key}' must be true or false")

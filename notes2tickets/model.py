@@ -40,6 +40,7 @@ class ActionItem:
     tracked: Optional[int] = None
     section: tuple[str, ...] = ()
     meeting: Meeting = field(default_factory=Meeting)
+    suggested: bool = False  # an unmarked commitment ("X will ..."), filed only when asked for
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -122,3 +123,4 @@ class ExtractOptions:
     section_headings: tuple[str, ...] = DEFAULT_SECTION_HEADINGS
     aliases: dict[str, str] = field(default_factory=dict)
     max_file_bytes: int = 10 * 1024 * 1024
+    suggestions: str = "show"  # unmarked commitments: "show" (listed, not filed), "file", "off"

@@ -31,6 +31,7 @@ __all__ = [
     "fingerprint",
     "normalise_title",
     "parse_paths",
+    "suggest_text",
 ]
 
 _DEFAULT_OPTIONS = ExtractOptions()
@@ -49,11 +50,15 @@ _TOO_DEEP = re.compile(
 
 
 class ParseResult(NamedTuple):
-    """Items of every readable file; one error per unreadable file; notes that do not fail."""
+    """Items of every readable file; one error per unreadable file; notes that do not fail.
+
+    ``suggestions`` are the unmarked commitments not among ``items`` (see ``suggest``).
+    """
 
     items: list[ActionItem]
     errors: list[InputError]
     warnings: list[str]
+    suggestions: tuple[ActionItem, ...] = ()
 
 
 def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPTIONS) -> list[ActionItem]:
@@ -117,11 +122,41 @@ def extract_file(
     return extract_text(text, path=display, options=options)
 
 
-def parse_paths(paths: Sequence[str], *, options: ExtractOptions = _DEFAULT_OPTIONS) -> ParseResult:
-    """Extract from every file and directory; bad files are reported, the rest still processed."""
+def suggest_text(text: str, *, path: str, options: ExtractOptions, items: Sequence[ActionItem]) -> list[ActionItem]:
+    """The unmarked commitments of one document that are not among its explicit ``items`` (pure)."""
+    if options.suggestions == "off":
+        return []
+    from .suggest import suggest_items  # only when asked for: a real sync run never imports it
+    lines = split_lines(text[1:] if text.startswith("\ufeff") else text)
+    front, span = split_front_matter(lines)
+    meeting = items[0].meeting if items else make_meeting(front, None, path)
+
+    def build(candidate: Candidate, plain: PlainText) -> list[ActionItem]:
+        item = build_item(candidate, plain, path=path, meeting=meeting, options=options)
+        return [] if item is None else [item]
+
+    return suggest_items([""] * span + lines[span:], path=path, options=options, build=build, items=items)
+
+
+def parse_paths(
+    paths: Sequence[str],
+    *,
+    options: ExtractOptions = _DEFAULT_OPTIONS,
+    include_suggested: bool = False,
+    list_suggestions: bool = True,
+) -> ParseResult:
+    """Extract from every file and directory; bad files are reported, the rest still processed.
+
+    Suggestions go among the items (``suggested=True``) with ``include_suggested`` or
+    ``suggestions = "file"``, else into ``ParseResult.suggestions`` (not even looked for
+    when the caller does not ``list_suggestions``: a real sync run files none).
+    """
     files, errors = find_notes(paths)
     items: list[ActionItem] = []
+    suggestions: list[ActionItem] = []
     warnings: list[str] = []
+    include = include_suggested or options.suggestions == "file"
+    wanted = include or list_suggestions
     for file in files:
         try:
             text = read_note(file, max_bytes=options.max_file_bytes, display=str(file))
@@ -132,10 +167,15 @@ def parse_paths(paths: Sequence[str], *, options: ExtractOptions = _DEFAULT_OPTI
         fence = unclosed_fence(text)
         if fence is not None:
             warnings.append(f"{file}: line {fence} opens a code fence that is never closed, so nothing after it is read; close the fence")
-        if not found:
+        suggested = suggest_text(text, path=str(file), options=options, items=found) if wanted else []
+        if not found and not (include and suggested):
             warnings.append(f"{file}: {_why_empty(file)}")
-        items.extend(found)
-    return ParseResult(items, errors, warnings)
+        if include:
+            items.extend(sorted(found + suggested, key=lambda item: item.line))
+        else:
+            items.extend(found)
+            suggestions.extend(suggested)
+    return ParseResult(items, errors, warnings, tuple(suggestions))
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)

@@ -16,7 +16,6 @@ new row, and a hot journal left by a crash is rolled back by the next real open.
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass

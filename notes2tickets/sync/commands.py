@@ -45,6 +45,7 @@ def run(
     out: TextIO,
     err: TextIO,
     hook: bool = False,
+    include_suggested: bool = False,
 ) -> int:
     # From a hook, no PATH means "only the files of rows still pending", never every notes file.
     files = list(paths) if hook else notes_files(settings, paths, changed_since)
@@ -54,17 +55,27 @@ def run(
     # --offline can only preview: filing needs the network. A real run with no project
     # is a config error (exit 2) in file_run, never a silent preview that exits 0.
     if dry_run or offline:
-        return _preview(settings, files, offline=offline, include_done=include_done, force=force, fmt=fmt, out=out, err=err)
+        return _preview(
+            settings, files, offline=offline, include_done=include_done, include_suggested=include_suggested,
+            force=force, fmt=fmt, out=out, err=err,
+        )
     from notes2tickets.sync.filerun import file_run
 
-    return file_run(settings, files, include_done=include_done, force=force, fmt=fmt, out=out, err=err, hook=hook)
+    return file_run(
+        settings, files, include_done=include_done, force=force, fmt=fmt, out=out, err=err, hook=hook,
+        include_suggested=include_suggested,
+    )
 
 
 def _preview(
-    settings: Settings, files: Sequence[str], *, offline: bool, include_done: bool, force: bool, fmt: str, out: TextIO, err: TextIO
+    settings: Settings, files: Sequence[str], *, offline: bool, include_done: bool, include_suggested: bool, force: bool,
+    fmt: str, out: TextIO, err: TextIO,
 ) -> int:
-    """The dry run: the same plan as the real run, read-only GETs at most, nothing written anywhere."""
-    result = parse_reported(files, settings, err)
+    """The dry run: the same plan as the real run, read-only GETs at most, nothing written anywhere.
+
+    Suggestions not filed are listed apart, so people see what ``ACTION:`` would add.
+    """
+    result = parse_reported(files, settings, err, include_suggested=include_suggested)
     project = settings.project
     with StateStore.open_readonly(state_path(settings)) as store:
         known = known_rows(store, settings.url, project)
@@ -76,7 +87,10 @@ def _preview(
             refs = read_mirror(settings, store, project, horizon=lambda: horizon_of(settings, plan), err=err)
             plan = make_plan(result.items, known=known, remote=refs, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
             note = f"dry run: remote check done on {settings.url} ({project}); nothing was written"
-    out.write(report.plan_json(plan, note=note) if fmt == "json" else report.plan_text(plan, note=note))
+    if fmt == "json":
+        out.write(report.plan_json(plan, note=note, suggestions=result.suggestions))
+    else:
+        out.write(report.plan_text(plan, note=note, suggestions=result.suggestions))
     return EXIT_FAILED if result.errors else EXIT_OK
 
 

@@ -24,8 +24,12 @@ class Run(NamedTuple):
     state_path: Path
 
 
-def parse_reported(files: Sequence[str], settings: Settings, err: TextIO) -> ParseResult:
-    result = parse_paths(files, options=settings.extract)
+def parse_reported(
+    files: Sequence[str], settings: Settings, err: TextIO, *, include_suggested: bool = False, list_suggestions: bool = True
+) -> ParseResult:
+    result = parse_paths(
+        files, options=settings.extract, include_suggested=include_suggested, list_suggestions=list_suggestions
+    )
     for warning in result.warnings:
         err.write(f"warning: {warning}\n")
     for error in result.errors:

@@ -46,7 +46,8 @@ def read_mirror(settings: Settings, store: StateStore, project: str, *,
 
 
 def file_run(
-    settings: Settings, files: Sequence[str], *, include_done: bool, force: bool, fmt: str, out: TextIO, err: TextIO, hook: bool
+    settings: Settings, files: Sequence[str], *, include_done: bool, force: bool, fmt: str, out: TextIO, err: TextIO, hook: bool,
+    include_suggested: bool = False,
 ) -> int:
     project = settings.require_project()
     path = state_path(settings)
@@ -56,7 +57,8 @@ def file_run(
             files = sorted(set(files) | set(pending_sources(store, run)))
         if not files:
             return EXIT_OK
-        result = parse_reported(files, settings, err)
+        # Suggestions are filed only when asked for; otherwise a real run does not look for them.
+        result = parse_reported(files, settings, err, include_suggested=include_suggested, list_suggestions=False)
         plan_for = partial(
             make_plan, result.items, known=known_rows(store, run.url, project),
             include_done=include_done, force=force, threshold=settings.duplicate_threshold,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any, Sequence
 
+from notes2tickets.extract.report import suggestions_text
+from notes2tickets.model import ActionItem
 from notes2tickets.sync.plan import Decision, Plan
 
 TITLE_WIDTH = 60
@@ -27,8 +29,8 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def plan_text(plan: Plan, *, note: str) -> str:
-    """Decision, where, owner, tags, title and reason, one line an item, then the summary."""
+def plan_text(plan: Plan, *, note: str, suggestions: Sequence[ActionItem] = ()) -> str:
+    """Decision, where, owner, tags, title and reason, one line an item, then the summary; then the suggestions."""
     rows = [
         (
             d.action,
@@ -41,7 +43,8 @@ def plan_text(plan: Plan, *, note: str) -> str:
         for d in plan.decisions
     ]
     table = _table(("DECISION", "WHERE", "OWNER", "TAGS", "TITLE", "REASON"), rows) if rows else "no action items\n"
-    return f"{table}\n{plan.summary()}\n{note}\n"
+    block = "\n" + suggestions_text(suggestions) if suggestions else ""
+    return f"{table}\n{plan.summary()}\n{note}\n{block}"
 
 
 def decision_json(decision: Decision) -> dict[str, Any]:
@@ -55,7 +58,10 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     }
 
 
-def plan_json(plan: Plan, *, note: str, results: Sequence[dict[str, Any]] = ()) -> str:
+def plan_json(
+    plan: Plan, *, note: str, results: Sequence[dict[str, Any]] = (), suggestions: Sequence[ActionItem] | None = None
+) -> str:
+    """The plan for scripts; a dry run adds ``suggestions`` (not filed, same fields as items)."""
     data: dict[str, Any] = {
         "remote_checked": plan.remote_checked,
         "note": note,
@@ -64,6 +70,8 @@ def plan_json(plan: Plan, *, note: str, results: Sequence[dict[str, Any]] = ()) 
     }
     if results:
         data["results"] = list(results)
+    if suggestions is not None:
+        data["suggestions"] = [item.to_json() for item in suggestions]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -26,10 +26,10 @@ def test_text_listing_empty() -> None:
 
 
 def test_json_schema() -> None:
-    """`{"items": [...]}` with every field, in document order."""
+    """`{"items": [...], "suggestions": [...]}` with every field, in document order."""
     items = extract_text(NOTES, path="notes/sync.md")
     data = json.loads(format_json(items))
-    assert list(data) == ["items"]
+    assert list(data) == ["items", "suggestions"]
     assert data["items"][0] == {
         "title": "Rebuild images",
         "path": "notes/sync.md",
@@ -46,5 +46,6 @@ def test_json_schema() -> None:
         "tracked": 83,
         "section": ["Sync 2022-08-16", "Action items"],
         "meeting": {"title": "Sync 2022-08-16", "date": "2022-08-16"},
+        "suggested": False,
     }
     assert [i["line"] for i in data["items"]] == [4, 5]
