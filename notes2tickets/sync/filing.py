@@ -1,7 +1,8 @@
 """Apply a plan: one create per new item, state written around every POST.
 
-For each item: write a ``pending`` row, make sure the mirror of the tracker is
-current (another machine may have just filed the item), POST, write ``filed``.
+``pending`` rows for every item first (one transaction), then for each item:
+make sure the mirror of the tracker is current (another machine may have just
+filed the item), POST, write ``filed``.
 Issue ids are sequential, so a create answered with the next id proves nobody
 filed anything in between and the next create needs no new look; any other id
 makes the run look again at once. After an ambiguous failure (timeout, reset,
@@ -72,10 +73,10 @@ def apply(
     todo = [d for d in decisions if d.action == NEW]
     info = target.client.project_info() if todo else None
     total = len(adopts) + len(todo)
-    recent = contention.recently_filed(adopts, target)  # before _adopt writes their rows
+    recent = contention.recently_filed(adopts, target)  # before adopt() writes their rows
     outcomes = [adopt(d, target) for d in adopts]
     for outcome in outcomes:
-        report(len(outcomes), total, outcome, progress)
+        _report(len(outcomes), total, outcome, progress)
     if not todo:
         return outcomes
     _settle(todo, target, progress)
@@ -99,7 +100,7 @@ def apply(
 
 def _note(outcomes: list[Outcome], outcome: Outcome, total: int, progress: Callable[[str], None]) -> None:
     outcomes.append(outcome)
-    report(len(outcomes), total, outcome, progress)
+    _report(len(outcomes), total, outcome, progress)
 
 
 def first_pick(count: int) -> int:
@@ -134,7 +135,7 @@ def _age(row: StateRow, now: float) -> float:
     return max(now - stamp, 0.0)
 
 
-def report(index: int, total: int, outcome: Outcome, progress: Callable[[str], None]) -> None:
+def _report(index: int, total: int, outcome: Outcome, progress: Callable[[str], None]) -> None:
     progress(_progress_line(index, total, outcome))
     if outcome.status != "failed" and outcome.message:
         progress(f"  warning: {outcome.message}")
