@@ -131,7 +131,7 @@ def bench_reconcile(folder: Path, remote: int = 1000, marked: int = 50, items: i
         rechecks = sum(1 for r in later_reads if r.query.get("page") == ["1"])
         print(f"(c) K = {new} new items ({marked} adopted by marker, exit {code}): {creates} POST new_issue creates "
               f"(goal exactly {new}); {len(log)} requests in all, of which {rechecks} `since` marker re-checks "
-              f"(one before each create after the first) costing {len(later_reads)} listing pages")
+              f"(made only when a create does not get the next id) costing {len(later_reads)} listing pages")
         fake.reset_log()
         _notes(folder, "b.md", titles + _titles(20_000, later))
         code = _sync(folder, fake, str(notes))
