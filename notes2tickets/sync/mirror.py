@@ -17,6 +17,7 @@ request, a deleted issue) makes the next create look again.
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, Iterable, Optional
 
 from notes2tickets.model import RemoteRef
@@ -52,7 +53,7 @@ class Mirror:
         self._url = url
         self._project = project
         self._writable = writable
-        self._horizon = horizon
+        self._horizon = functools.lru_cache(maxsize=1)(horizon)  # worked out once a run (it reads git and notes)
         self._refs: dict[int, RemoteRef] = {}
         self._by_fp: dict[str, RemoteRef] = {}
         self.created_at: dict[int, float] = {}  # date_created of the issues listed by this run
