@@ -10,18 +10,19 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import sys
 from pathlib import Path
-from typing import Any, Optional, Sequence, TextIO
+from typing import Any, NamedTuple, Optional, Sequence, TextIO
 
 from notes2tickets import __version__
-from notes2tickets.git.changes import HOOK_TYPES
 from notes2tickets.errors import (
     EXIT_BUG,
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    INTERRUPTED_LINE,
     Notes2TicketsError,
 )
 from notes2tickets.redact import one_line
@@ -47,31 +48,50 @@ A .env file at the repository root is read too; the real environment wins.
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_abbrev", False)  # --dry must not quietly mean --dry-run
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> Any:  # argparse's default exit code is 2 too, but keep one line
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _examples(*lines: str) -> str:
+    return "example:\n" + "".join(f"  {line}\n" for line in lines)
+
+
+HINT = "try 'notes2tickets sync --dry-run' to preview, or 'notes2tickets --help' for every command"
+
+
 def _build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
     parser = _Parser(
         prog="notes2tickets",
         description="File the action items of Markdown meeting notes as Pagure tickets, never twice.",
         epilog=EXIT_CODES_HELP + "\n" + ENV_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"notes2tickets {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    sub.required = True
 
-    parse = sub.add_parser("parse", help="list the action items found in notes (no token, no network)")
-    parse.add_argument("paths", nargs="+", metavar="PATH", help="notes files or folders (*.md, *.markdown)")
+    def command(name: str, help: str, description: str, example: str, parent: Any = sub, **kw: Any) -> Any:
+        epilog = _examples(example) + (f"\n{kw.pop('extra')}" if "extra" in kw else "")
+        return parent.add_parser(name, help=help, description=description, epilog=epilog, parents=[common], **kw)
+
+    parse = command(
+        "parse", "list the action items found in notes (no token, no network)",
+        "Show the action items notes2tickets finds in notes files, with owner, tags, due date and fingerprint.",
+        "notes2tickets parse meetups/2024-05-08-meetup.md",
+    )
+    parse.add_argument("paths", nargs="+", metavar="PATH", help="notes files or folders (*.md, *.markdown, meetbot *.txt)")
     _add_include_suggested(parse)
     _add_format(parse)
 
-    sync = sub.add_parser(
-        "sync",
-        help="file one ticket per new action item",
-        epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+    sync = command(
+        "sync", "file one ticket per new action item",
+        "File one ticket per new action item of the notes; items filed before, done, or already tracked are skipped.",
+        "notes2tickets sync --dry-run", extra=EXIT_CODES_HELP,
     )
     sync.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
     sync.add_argument("--dry-run", action="store_true", help="show the plan; write nothing anywhere")
@@ -83,26 +103,53 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_tracker(sync)
     _add_format(sync)
 
-    status = sub.add_parser("status", help="list what the state database knows")
+    check = command(
+        "check", "check the setup before the first real run (exit 0 when filing can work)",
+        "Check, with GETs only, that the tracker answers, the token may create issues on the project, its tracker is "
+        "on, and every owner, priority and milestone the notes name exists there. Exit 0 when all holds, 2 otherwise.",
+        "notes2tickets check --project centos-sig-hyperscale/sig",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
+    _add_tracker(check)
+
+    status = command(
+        "status", "list what the state database knows",
+        "List the items the state database knows for the project: filed, pending or failed, with their tickets.",
+        "notes2tickets status --format json",
+    )
     _add_tracker(status)
     _add_format(status)
 
-    state = sub.add_parser("state", help="manage the state database")
+    state = command("state", "manage the state database", "Manage the state database.", "notes2tickets state rebuild")
     state_sub = state.add_subparsers(dest="state_command", metavar="ACTION", parser_class=_Parser)
     state_sub.required = True
-    rebuild = state_sub.add_parser("rebuild", help="rebuild state from the markers of the tracker's issues")
+    rebuild = command(
+        "rebuild", "rebuild state from the markers of the tracker's issues",
+        "Replace this project's state rows with what the notes2tickets markers of the tracker's issues say.",
+        "notes2tickets state rebuild --project centos-sig-hyperscale/sig", parent=state_sub,
+    )
     _add_tracker(rebuild)
 
-    hook = sub.add_parser("hook", help="install, remove or run the git hooks")
+    hook = command("hook", "install or remove the git hooks", "Install or remove the git hooks that sync on commit, merge or push.",
+                   "notes2tickets hook install --type post-commit")
     hook_sub = hook.add_subparsers(dest="hook_command", metavar="ACTION", parser_class=_Parser)
     hook_sub.required = True
-    install = hook_sub.add_parser("install", help="install a git hook that files new action items")
+    install = command(
+        "install", "install a git hook that files new action items",
+        "Install a git hook that files the new action items of the notes files each git operation changes.",
+        "notes2tickets hook install --type pre-push", parent=hook_sub,
+    )
     _add_hook_type(install)
     install.add_argument("--dry-run", action="store_true", help="install a hook that only previews")
     install.add_argument("--force", action="store_true", help="replace a foreign hook instead of chaining it")
-    uninstall = hook_sub.add_parser("uninstall", help="remove our hook, restoring a chained foreign one")
+    uninstall = command(
+        "uninstall", "remove our hook, restoring a chained foreign one",
+        "Remove the notes2tickets hook, restoring the hook it chained, if any.",
+        "notes2tickets hook uninstall --type post-commit", parent=hook_sub,
+    )
     _add_hook_type(uninstall)
-    run = hook_sub.add_parser("run", help="what the installed hook script calls")
+    # Internal: what the installed script calls. No help= keeps it out of the command list.
+    run = hook_sub.add_parser("run", description="What an installed hook script calls (internal).", parents=[common])
     _add_hook_type(run, required=True)
     run.add_argument("--dry-run", action="store_true", help="only preview")
     return parser
@@ -116,6 +163,18 @@ def _add_include_suggested(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _common_options() -> argparse.ArgumentParser:
+    """-q/-v/--color, accepted before or after the command (SUPPRESS: a subcommand does not reset them)."""
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only results and errors")
+    common.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS, help="say more: every file without items, the full table")
+    common.add_argument(
+        "--color", choices=("auto", "always", "never"), default=argparse.SUPPRESS,
+        help="colour the table: auto (default) on a terminal, never with NO_COLOR or TERM=dumb",
+    )
+    return common
+
+
 def _add_format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
 
@@ -127,6 +186,8 @@ def _add_tracker(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -> None:
+    from notes2tickets.git.changes import HOOK_TYPES  # imports subprocess: only once main() runs
+
     parser.add_argument(
         "--type",
         dest="hook_type",
@@ -140,10 +201,14 @@ def _add_hook_type(parser: argparse.ArgumentParser, *, required: bool = False) -
 def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    args = _build_parser().parse_args(argv)
     secret: Optional[str] = os.environ.get("PAGURE_API_TOKEN")
     unraisable_hook = sys.unraisablehook
-    try:
+    try:  # building the parser is inside: a Ctrl-C that early is still one line, exit 130
+        parser = _build_parser()
+        args = parser.parse_args(argv)
+        if args.command is None:
+            err.write(parser.format_usage() + f"notes2tickets: error: no command given; {HINT}\n")
+            return EXIT_USAGE
         return _dispatch(args, out=out, err=err)
     except Notes2TicketsError as exc:
         err.write(f"error: {one_line(str(exc), secret)}\n")
@@ -169,7 +234,7 @@ def _say_interrupted(err: TextIO) -> None:
     # interrupted frames are freed, at the end of the except block or later by the
     # collector: main() restores the hook after collecting.
     sys.unraisablehook = _ignore_unraisable
-    err.write("interrupted: the item in flight (if any) is reconciled on the next run\n")
+    err.write(INTERRUPTED_LINE)
 
 
 def _from_interrupt(exc: BaseException) -> bool:
@@ -189,13 +254,43 @@ def _ignore_unraisable(_unraisable: Any) -> None:
     return None
 
 
-def _settings(args: argparse.Namespace, start: Optional[Path] = None) -> Any:
+def _settings(args: argparse.Namespace, start: Optional[Path] = None, err: Optional[TextIO] = None) -> Any:
     from notes2tickets.config import build_settings
     from notes2tickets.git.command import find_root
 
     flags = {k: getattr(args, k, None) for k in ("url", "project", "state")}
     root = find_root(start or Path.cwd())
-    return build_settings(flags=flags, environ=os.environ, root=root)
+    settings = build_settings(flags=flags, environ=os.environ, root=root)
+    if err is not None and not getattr(args, "quiet", False):
+        for warning in settings.warnings:
+            err.write(f"warning: {warning}\n")
+    return settings
+
+
+class _Looks(NamedTuple):
+    """How loud and how wide: from -q/-v, --color, the terminal and the environment."""
+
+    verbosity: int
+    colour: bool
+    columns: Optional[int]
+
+
+def _looks(args: argparse.Namespace, out: TextIO) -> _Looks:
+    from notes2tickets.sync.table import use_colour
+
+    verbosity = -1 if getattr(args, "quiet", False) else getattr(args, "verbose", 0)
+    return _Looks(verbosity, use_colour(getattr(args, "color", "auto"), out, os.environ), _columns(out))
+
+
+def _columns(out: TextIO) -> Optional[int]:
+    """The terminal's width (COLUMNS wins); through a pipe only COLUMNS, else no limit."""
+    env = os.environ.get("COLUMNS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
@@ -203,14 +298,20 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         return _parse(args, out=out, err=err)
     if args.command == "sync":
         return _sync(args, out=out, err=err)
+    if args.command == "check":
+        from notes2tickets.sync.check import run_checks
+
+        settings = _settings(args, Path(args.paths[0]) if args.paths else None, err)
+        return run_checks(settings=settings, paths=args.paths, out=out, colour=_looks(args, out).colour)
     if args.command == "status":
         from notes2tickets.sync import commands as sync
 
-        return sync.show_status(settings=_settings(args), fmt=args.format, out=out)
+        looks = _looks(args, out)
+        return sync.show_status(settings=_settings(args, err=err), fmt=args.format, out=out, columns=looks.columns, colour=looks.colour)
     if args.command == "state":
         from notes2tickets.sync import commands as sync
 
-        return sync.rebuild_state(settings=_settings(args), out=out, err=err)
+        return sync.rebuild_state(settings=_settings(args, err=err), out=out, err=err)
     return _hook(args, out=out, err=err)
 
 
@@ -218,12 +319,16 @@ def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.extract import parse_paths
     from notes2tickets.extract.report import format_json, format_text
 
-    settings = _settings(args, Path(args.paths[0]))
+    from notes2tickets.sync.output import Output
+
+    settings = _settings(args, Path(args.paths[0]), err)
     result = parse_paths(args.paths, options=settings.extract, include_suggested=args.include_suggested)
+    output = Output(out, err, verbosity=_looks(args, out).verbosity)
     for warning in result.warnings:
-        err.write(f"warning: {warning}\n")
+        output.warn(warning)
+    output.empty_files(result.empty)
     for error in result.errors:
-        err.write(f"error: {error}\n")
+        output.error(str(error))
     formatter = format_json if args.format == "json" else format_text
     out.write(formatter(result.items, result.suggestions))
     return EXIT_FAILED if result.errors else EXIT_OK
@@ -232,7 +337,8 @@ def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
 def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.sync import commands as sync
 
-    settings = _settings(args, Path(args.paths[0]) if args.paths else None)
+    settings = _settings(args, Path(args.paths[0]) if args.paths else None, err)
+    looks = _looks(args, out)
     return sync.run(
         settings=settings,
         paths=args.paths,
@@ -245,13 +351,16 @@ def _sync(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         fmt=args.format,
         out=out,
         err=err,
+        verbosity=looks.verbosity,
+        colour=looks.colour,
+        columns=looks.columns,
     )
 
 
 def _hook(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
     from notes2tickets.hooks import commands as hooks
 
-    settings = _settings(args)
+    settings = _settings(args, err=err)
     if args.hook_command == "install":
         out.write(hooks.install(settings=settings, hook_type=args.hook_type, dry_run=args.dry_run, force=args.force) + "\n")
         return EXIT_OK

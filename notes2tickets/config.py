@@ -7,6 +7,7 @@ This is the only module that looks at environment variables (``cli`` hands it
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -25,12 +26,9 @@ else:  # pragma: no cover - exercised on 3.9/3.10 in CI
 
 DEFAULT_URL = "https://pagure.io"
 CONFIG_FILE = ".notes2tickets.toml"
-DEFAULT_NOTES_GLOBS = (
-    "meetups/**/*.md",
-    "meetings/**/*.md",
-    "minutes/**/*.md",
-    "notes/**/*.md",
-)
+DEFAULT_NOTES_FOLDERS = ("meetups", "meetings", "minutes", "notes")
+# Markdown notes and zodbot's plain-text minutes (*.txt) under each default folder.
+DEFAULT_NOTES_GLOBS = tuple(f"{folder}/**/*.{ext}" for ext in ("md", "txt") for folder in DEFAULT_NOTES_FOLDERS)
 ENV_KEYS = ("PAGURE_URL", "PAGURE_PROJECT", "PAGURE_API_TOKEN", "NOTES2TICKETS_STATE")
 _PROJECT_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 
@@ -57,6 +55,7 @@ class Settings:
     settle_time: float = 5.0  # seconds an earlier run's create may still take to arrive
     xdg_state_home: Optional[str] = None
     home: Path = Path("~")
+    warnings: tuple[str, ...] = ()  # problems that do not stop a run (a .env line python-dotenv cannot parse)
 
     def require_project(self) -> str:
         if not self.project:
@@ -76,7 +75,8 @@ def build_settings(
     """Merge the layers; ``flags`` holds only the options given on the command line."""
     config_path, file_cfg = load_config_file(root)
     settings = _from_config(file_cfg, config_path, root)
-    env = {**_dotenv(root), **{k: v for k, v in environ.items() if k in ENV_KEYS}}
+    dotenv, warnings = _dotenv(root)
+    env = {**dotenv, **{k: v for k, v in environ.items() if k in ENV_KEYS}}
     token = env.get("PAGURE_API_TOKEN") or None
     project = flags.get("project") or env.get("PAGURE_PROJECT") or settings.project
     return replace(
@@ -87,6 +87,7 @@ def build_settings(
         state_path=_path(flags.get("state") or env.get("NOTES2TICKETS_STATE")),
         xdg_state_home=environ.get("XDG_STATE_HOME") or None,
         home=Path(environ.get("HOME") or Path.home()),
+        warnings=warnings,
     )
 
 
@@ -94,18 +95,44 @@ def _path(value: Optional[str]) -> Optional[Path]:
     return Path(value).expanduser() if value else None
 
 
-def _dotenv(root: Path) -> dict[str, str]:
-    """Values of ``<root>/.env`` for our keys; never written into ``os.environ``."""
+def _dotenv(root: Path) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Values of ``<root>/.env`` for our keys (never written into ``os.environ``), and its problems as warnings."""
     path = root / ".env"
     if not path.is_file():
-        return {}
+        return {}, ()
     from dotenv import dotenv_values  # only when a .env exists: keeps start-up light
 
+    # python-dotenv logs what it cannot parse ("could not parse statement starting at line N")
+    # on its own logger; catch it here and say it our way, naming the file.
+    catcher = _DotenvWarnings(path)
+    logger = logging.getLogger("dotenv.main")
+    logger.addHandler(catcher)
+    propagate, logger.propagate = logger.propagate, False
     try:
         values = dotenv_values(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read ({exc.__class__.__name__}); fix or remove the file") from None
-    return {k: v for k, v in values.items() if k in ENV_KEYS and v}
+    finally:
+        logger.removeHandler(catcher)
+        logger.propagate = propagate
+    return {k: v for k, v in values.items() if k in ENV_KEYS and v}, tuple(catcher.messages)
+
+
+class _DotenvWarnings(logging.Handler):
+    """Keeps python-dotenv's log records as ``.env line N: …`` messages."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(logging.WARNING)
+        self.path = path
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        line = re.search(r"line (\d+)", text)
+        if line is not None:
+            self.messages.append(f".env line {line.group(1)}: cannot parse this line, so it is ignored; fix it in {self.path}")
+        else:
+            self.messages.append(f".env: {text}")
 
 
 def load_config_file(root: Path) -> tuple[Optional[Path], dict[str, Any]]:
@@ -159,8 +186,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
     for key, value in cfg.items():
         expected = _TOP_KEYS.get(key)
         if expected is None:
-            known = ", ".join(sorted(_TOP_KEYS))
-            raise ConfigError(f"{where}: unknown key '{key}' (known keys: {known})")
+            raise ConfigError(f"{where}: unknown key '{key}'{_did_you_mean(key, _TOP_KEYS)}")
         if not isinstance(value, expected) or (expected != bool and isinstance(value, bool)):
             raise ConfigError(f"{where}: '{key}' must be {_type_name(expected)}, not {type(value).__name__}")
     threshold = float(cfg.get("duplicate_threshold", 0.9))
@@ -179,7 +205,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         extract=_extract_options(cfg.get("extract", {}), cfg.get("aliases", {}), where),
         default_tags=_tags(cfg.get("default_tags", []), where),
         private=cfg.get("private", False),
-        notes=tuple(_strings(cfg.get("notes", list(DEFAULT_NOTES_GLOBS)), "notes", where)),
+        notes=tuple(_globs(cfg.get("notes", list(DEFAULT_NOTES_GLOBS)), where)),
         link_template=cfg.get("link_template"),
         duplicate_threshold=threshold,
         strict_push=cfg.get("strict_push", False),
@@ -205,9 +231,8 @@ def _extract_options(table: Mapping[str, Any], aliases: Mapping[str, Any], where
             switches[key] = value
             continue
         if key not in _EXTRACT_KEYS:
-            raise ConfigError(
-                f"{where}: unknown key 'extract.{key}' (known: {', '.join(_EXTRACT_KEYS)}, section_headings, max_file_bytes, suggestions)"
-            )
+            known = (*_EXTRACT_KEYS, "section_headings", "max_file_bytes", "suggestions")
+            raise ConfigError(f"{where}: unknown key 'extract.{key}'{_did_you_mean(key, known, prefix='extract.')}")
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: 'extract.{key}' must be true or false")
         switches[key] = value
@@ -222,6 +247,40 @@ def _extract_options(table: Mapping[str, Any], aliases: Mapping[str, Any], where
         aliases=alias_map,
         **switches,
     )
+
+
+def _did_you_mean(key: str, known: Any, prefix: str = "") -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(key, list(known), n=1, cutoff=0.6)
+    if close:
+        return f": did you mean '{prefix}{close[0]}'?"
+    return f"; known keys: {', '.join(prefix + k for k in sorted(known))}"
+
+
+def glob_problem(glob: str) -> Optional[str]:
+    """Why ``glob`` cannot be a notes glob (relative to the repository root, git pathspec rules), or None."""
+    bare = glob
+    while bare.startswith("./"):
+        bare = bare[2:]
+    if glob.startswith(("/", "~")) or re.match(r"^[A-Za-z]:[\\/]", glob):
+        return f"is not relative: notes globs are relative to the repository root, so write {bare.lstrip('/~')!r}"
+    if ".." in bare.split("/"):
+        return "leaves the repository: notes globs name files under the repository root"
+    if glob.startswith(":"):
+        return "is a git pathspec with magic: write a plain glob such as 'meetups/**/*.md'"
+    if not bare or any(ord(ch) < 32 for ch in glob):
+        return "is empty or holds a control character"
+    return None
+
+
+def _globs(value: Any, where: str) -> list[str]:
+    globs = _strings(value, "notes", where)
+    for glob in globs:
+        why = glob_problem(glob)
+        if why:
+            raise ConfigError(f"{where}: 'notes' entry {glob[:80]!r} {why}")
+    return globs
 
 
 def _strings(value: Any, key: str, where: str) -> list[str]:

@@ -12,6 +12,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_BUG = 3
 EXIT_INTERRUPTED = 130
+INTERRUPTED_LINE = "interrupted: the item in flight (if any) is reconciled on the next run\n"
 
 # The fix for a state path that cannot be used, named in every such message.
 FIX_PATH = "pass another path with --state FILE (or set NOTES2TICKETS_STATE)"

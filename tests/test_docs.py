@@ -11,7 +11,7 @@ from notes2tickets.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = ["parse", "sync", "status", "state rebuild", "hook install", "hook uninstall", "hook run"]
+COMMANDS = ["parse", "sync", "check", "status", "state rebuild", "hook install", "hook uninstall", "hook run"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -24,7 +24,8 @@ def test_every_command_has_help_and_is_documented(command: str, capsys: pytest.C
     assert f"notes2tickets {command}" in README or f"{command}" in README.split("## Usage", 1)[1]
 
 
-@pytest.mark.parametrize("option", ["--dry-run", "--offline", "--project", "--url", "--state", "--include-done", "--force", "--format", "--changed-since"])
+@pytest.mark.parametrize("option", ["--dry-run", "--offline", "--project", "--url", "--state", "--include-done", "--force", "--format",
+                                    "--changed-since", "--quiet", "--verbose", "--color", "NO_COLOR", '"version": 1'])
 def test_sync_options_are_documented(option: str) -> None:
     """Every sync option appears in the README."""
     assert option in README

@@ -50,7 +50,7 @@ _TOO_DEEP = re.compile(
 
 
 class ParseResult(NamedTuple):
-    """Items of every readable file; one error per unreadable file; notes that do not fail.
+    """Items of every readable file; one error per unreadable file; notes that do not fail; files without items.
 
     ``suggestions`` are the unmarked commitments not among ``items`` (see ``suggest``).
     """
@@ -59,6 +59,7 @@ class ParseResult(NamedTuple):
     errors: list[InputError]
     warnings: list[str]
     suggestions: tuple[ActionItem, ...] = ()
+    empty: tuple[str, ...] = ()  # "<file>: why" for each file without items: callers summarise them
 
 
 def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPTIONS) -> list[ActionItem]:
@@ -155,6 +156,7 @@ def parse_paths(
     items: list[ActionItem] = []
     suggestions: list[ActionItem] = []
     warnings: list[str] = []
+    empty: list[str] = []
     include = include_suggested or options.suggestions == "file"
     wanted = include or list_suggestions
     for file in files:
@@ -169,13 +171,13 @@ def parse_paths(
             warnings.append(f"{file}: line {fence} opens a code fence that is never closed, so nothing after it is read; close the fence")
         suggested = suggest_text(text, path=str(file), options=options, items=found) if wanted else []
         if not found and not (include and suggested):
-            warnings.append(f"{file}: {_why_empty(file)}")
+            empty.append(f"{file}: {_why_empty(file)}")
         if include:
             items.extend(sorted(found + suggested, key=lambda item: item.line))
         else:
             items.extend(found)
             suggestions.extend(suggested)
-    return ParseResult(items, errors, warnings, tuple(suggestions))
+    return ParseResult(items, errors, warnings, suggestions=tuple(suggestions), empty=tuple(empty))
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)

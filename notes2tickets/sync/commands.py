@@ -6,15 +6,18 @@ notes or by state, so a re-run over fully filed notes sends no request.
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, TextIO
+from functools import partial
+from typing import Callable, Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
-from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError
+from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, FatalTrackerError, TrackerError
+from notes2tickets.extract.report import suggestions_text
 from notes2tickets.state.lock import state_path
 from notes2tickets.state.store import StateStore
 from notes2tickets.sync import report
-from notes2tickets.sync.context import NO_TOKEN, known_rows, parse_reported
-from notes2tickets.sync.plan import Plan, make_plan
+from notes2tickets.sync.context import NO_TOKEN, known_rows, parse_reported, relative_source
+from notes2tickets.sync.output import Output
+from notes2tickets.sync.plan import Known, Plan, make_plan
 
 
 def notes_files(settings: Settings, paths: Sequence[str], changed_since: Optional[str]) -> list[str]:
@@ -26,7 +29,9 @@ def notes_files(settings: Settings, paths: Sequence[str], changed_since: Optiona
         return [str(p) for p in picked]
     if paths:
         return list(paths)
-    found = sorted({p for pattern in settings.notes for p in settings.root.glob(pattern) if p.is_file()})
+    from notes2tickets.git.notesfiles import list_notes
+
+    found = list_notes(settings.root, settings.notes)
     if not found:
         raise ConfigError(f"no notes files match {', '.join(settings.notes)} under {settings.root}: pass PATHs or set 'notes' in the config file")
     return [str(p) for p in found]
@@ -46,7 +51,11 @@ def run(
     err: TextIO,
     hook: bool = False,
     include_suggested: bool = False,
+    verbosity: int = 0,
+    colour: bool = False,
+    columns: Optional[int] = None,
 ) -> int:
+    output = Output(out, err, verbosity=verbosity, colour=colour, columns=columns)
     # From a hook, no PATH means "only the files of rows still pending", never every notes file.
     files = list(paths) if hook else notes_files(settings, paths, changed_since)
     if not files and not hook:
@@ -57,41 +66,74 @@ def run(
     if dry_run or offline:
         return _preview(
             settings, files, offline=offline, include_done=include_done, include_suggested=include_suggested,
-            force=force, fmt=fmt, out=out, err=err,
+            force=force, fmt=fmt, output=output,
         )
     from notes2tickets.sync.filerun import file_run
 
     return file_run(
-        settings, files, include_done=include_done, force=force, fmt=fmt, out=out, err=err, hook=hook,
+        settings, files, include_done=include_done, force=force, fmt=fmt, output=output, hook=hook,
         include_suggested=include_suggested,
     )
 
 
 def _preview(
     settings: Settings, files: Sequence[str], *, offline: bool, include_done: bool, include_suggested: bool, force: bool,
-    fmt: str, out: TextIO, err: TextIO,
+    fmt: str, output: Output,
 ) -> int:
     """The dry run: the same plan as the real run, read-only GETs at most, nothing written anywhere.
 
     Suggestions not filed are listed apart, so people see what ``ACTION:`` would add.
     """
-    result = parse_reported(files, settings, err, include_suggested=include_suggested)
+    result = parse_reported(files, settings, output, include_suggested=include_suggested)
     project = settings.project
+    plan_for = partial(make_plan, result.items, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
     with StateStore.open_readonly(state_path(settings)) as store:
         known = known_rows(store, settings.url, project)
-        plan = make_plan(result.items, known=known, remote=None, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
+        plan = plan_for(known=known, remote=None)
         note = _remote_note(settings, offline, plan)
         if project and settings.token and not offline and plan.to_file():
-            from notes2tickets.sync.filerun import horizon_of, read_mirror
-
-            refs = read_mirror(settings, store, project, horizon=lambda: horizon_of(settings, plan), err=err)
-            plan = make_plan(result.items, known=known, remote=refs, include_done=include_done, force=force, threshold=settings.duplicate_threshold)
-            note = f"dry run: remote check done on {settings.url} ({project}); nothing was written"
+            try:
+                plan, note = _with_remote(settings, store, project, plan_for, known, output)
+            except TrackerError as exc:
+                if isinstance(exc, FatalTrackerError) or not _network_trouble(exc):
+                    raise
+                output.warn(f"{exc}; showing the state-only plan instead")
+                note = "dry run: remote check skipped, the tracker could not be reached; state-only dedup; nothing was written"
+    source = relative_source(settings)
+    rows = report.entries(plan)
     if fmt == "json":
-        out.write(report.plan_json(plan, note=note, suggestions=result.suggestions))
+        output.out.write(report.to_json(
+            rows, plan, source=source, dry_run=True, warnings=output.warnings, suggestions=result.suggestions
+        ))
     else:
-        out.write(report.plan_text(plan, note=note, suggestions=result.suggestions))
+        table = report.table_text(rows, source=source, total=output.columns, colour=output.colour, tags=output.verbosity > 0)
+        data = report.summary(rows, plan, dry_run=True)
+        output.out.write(f"{table}\n{report.summary_text(data)}\n")
+        if output.verbosity >= 0:
+            output.out.write(note + "\n")
+        if result.suggestions:
+            output.out.write("\n" + suggestions_text(result.suggestions))
     return EXIT_FAILED if result.errors else EXIT_OK
+
+
+def _with_remote(
+    settings: Settings, store: StateStore, project: str, plan_for: Callable[..., Plan], known: dict[str, Known], output: Output
+) -> tuple[Plan, str]:
+    """The plan against the tracker's issues, and the owners the tracker does not know, before anything is filed."""
+    from notes2tickets.sync.filerun import client_for, horizon_of, read_mirror
+    from notes2tickets.sync.owners import describe, unknown_owners
+
+    refs = read_mirror(settings, store, project, horizon=lambda: horizon_of(settings, plan_for(known=known, remote=None)))
+    plan = plan_for(known=known, remote=refs)
+    client = client_for(settings, need_token=False)
+    for owner in unknown_owners([d.item for d in plan.to_file()], client, relative_source(settings)):
+        output.warn(describe(owner, settings))
+    return plan, f"dry run: remote check done on {settings.url} ({project}); nothing was written"
+
+
+def _network_trouble(exc: TrackerError) -> bool:
+    """No answer at all, or the server failing: the dry run can still show the state-only plan."""
+    return exc.status is None or exc.status >= 500
 
 
 def _remote_note(settings: Settings, offline: bool, plan: Plan) -> str:
@@ -99,14 +141,15 @@ def _remote_note(settings: Settings, offline: bool, plan: Plan) -> str:
         return "dry run: no project set (--project or $PAGURE_PROJECT), so state and remote checks were skipped"
     if not plan.to_file():
         return "dry run: every item is decided by the notes or by state; nothing was written"
-    why = "--offline" if offline else f"no token ({NO_TOKEN} to check the tracker too)"
-    return f"dry run: remote check skipped ({why}); state-only dedup; nothing was written"
+    if offline:
+        return "dry run: remote check skipped with --offline; state-only dedup; nothing was written"
+    return f"dry run: remote check skipped, no token: {NO_TOKEN} to check the tracker too; state-only dedup; nothing was written"
 
 
-def show_status(*, settings: Settings, fmt: str, out: TextIO) -> int:
+def show_status(*, settings: Settings, fmt: str, out: TextIO, columns: Optional[int] = None, colour: bool = False) -> int:
     with StateStore.open_readonly(state_path(settings)) as store:
         rows = store.rows(settings.url if settings.project else None, settings.project)
-    out.write(report.rows_json(rows) if fmt == "json" else report.rows_text(rows))
+    out.write(report.rows_json(rows) if fmt == "json" else report.rows_text(rows, total=columns, colour=colour))
     return EXIT_OK
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, NamedTuple, Optional, Sequence, TextIO
+from typing import Callable, NamedTuple, Optional, Sequence
 
 from notes2tickets.config import Settings
 from notes2tickets.extract import ParseResult, parse_paths
 from notes2tickets.model import ActionItem
 from notes2tickets.state.store import StateStore
+from notes2tickets.sync.output import Output
 from notes2tickets.sync.plan import Known
 
 NO_TOKEN = "set $PAGURE_API_TOKEN (a token of the project with the issue_create ACL)"
@@ -25,15 +26,17 @@ class Run(NamedTuple):
 
 
 def parse_reported(
-    files: Sequence[str], settings: Settings, err: TextIO, *, include_suggested: bool = False, list_suggestions: bool = True
+    files: Sequence[str], settings: Settings, output: Output, *, include_suggested: bool = False,
+    list_suggestions: bool = True,
 ) -> ParseResult:
     result = parse_paths(
         files, options=settings.extract, include_suggested=include_suggested, list_suggestions=list_suggestions
     )
     for warning in result.warnings:
-        err.write(f"warning: {warning}\n")
+        output.warn(warning)
+    output.empty_files(result.empty)
     for error in result.errors:
-        err.write(f"error: {error}\n")
+        output.error(str(error))
     return result
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
@@ -14,11 +12,12 @@ from notes2tickets.git import permalinks
 from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.state.lock import pending_flag, state_path
 from notes2tickets.state.store import StateStore
-from notes2tickets.sync import filing
+from notes2tickets.sync import filing, report
 from notes2tickets.sync.horizon import listing_horizon
 from notes2tickets.sync.context import NO_TOKEN, Run, known_rows, parse_reported, pending_sources, relative_source
 from notes2tickets.sync.mirror import Mirror
-from notes2tickets.sync.plan import NEW, Plan, make_plan
+from notes2tickets.sync.output import Output
+from notes2tickets.sync.plan import Plan, make_plan
 from notes2tickets.tracker import Tracker, connect
 
 
@@ -37,16 +36,15 @@ def horizon_of(settings: Settings, plan: Plan) -> Optional[float]:
 
 
 def read_mirror(settings: Settings, store: StateStore, project: str, *,
-                horizon: Callable[[], Optional[float]] = lambda: None,
-                err: Optional[TextIO] = None) -> list[RemoteRef]:
+                horizon: Callable[[], Optional[float]] = lambda: None) -> list[RemoteRef]:
     """For the dry run: state's mirror plus what changed, held in memory only."""
-    client = client_for(settings, need_token=False, progress=partial(_line, err) if err is not None else None)
+    client = client_for(settings, need_token=False)
     return Mirror(client=client, store=store, url=settings.url, project=project, writable=False,
                   horizon=horizon).refresh()
 
 
 def file_run(
-    settings: Settings, files: Sequence[str], *, include_done: bool, force: bool, fmt: str, out: TextIO, err: TextIO, hook: bool,
+    settings: Settings, files: Sequence[str], *, include_done: bool, force: bool, fmt: str, output: Output, hook: bool,
     include_suggested: bool = False,
 ) -> int:
     project = settings.require_project()
@@ -58,7 +56,7 @@ def file_run(
         if not files:
             return EXIT_OK
         # Suggestions are filed only when asked for; otherwise a real run does not look for them.
-        result = parse_reported(files, settings, err, include_suggested=include_suggested, list_suggestions=False)
+        result = parse_reported(files, settings, output, include_suggested=include_suggested, list_suggestions=False)
         plan_for = partial(
             make_plan, result.items, known=known_rows(store, run.url, project),
             include_done=include_done, force=force, threshold=settings.duplicate_threshold,
@@ -67,28 +65,24 @@ def file_run(
         outcomes: list[filing.Outcome] = []
         try:
             if plan.to_file():
-                client = client_for(settings, need_token=True, hook=hook, progress=partial(_line, err))
+                client = client_for(settings, need_token=True, hook=hook, progress=output.progress)
                 client.preflight()
                 mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True,
                                 horizon=partial(horizon_of, settings, plan))
                 plan = plan_for(remote=mirror.refresh())
                 target = _target(run, client, store, mirror, hook=hook)
-                outcomes = filing.apply(plan.decisions, target=target, progress=partial(_line, err))
+                outcomes = filing.apply(plan.decisions, target=target, progress=output.progress)
         except Notes2TicketsError as exc:
             if not hook or isinstance(exc, StateError):
                 raise
             _queue(store, run, plan)
-            err.write(f"warning: notes2tickets: {exc}; {len(plan.to_file())} new item(s) kept pending, filed on the next commit or `notes2tickets sync`\n")
+            output.warn(f"notes2tickets: {exc}; {len(plan.to_file())} new item(s) kept pending, filed on the next commit or `notes2tickets sync`")
             return EXIT_FAILED
         finally:
             _update_flag(store, run)
-        _report(plan, outcomes, fmt=fmt, out=out)
+        _report(settings, plan, outcomes, fmt=fmt, output=output)
     failed = result.errors or any(o.status == "failed" for o in outcomes)
     return EXIT_FAILED if failed else EXIT_OK
-
-
-def _line(stream: TextIO, text: str) -> None:
-    stream.write(text + "\n")
 
 
 def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror, *, hook: bool) -> filing.Target:
@@ -129,21 +123,17 @@ def _update_flag(store: StateStore, run: Run) -> None:
         flag.unlink()
 
 
-def _report(plan: Plan, outcomes: Sequence[filing.Outcome], *, fmt: str, out: TextIO) -> None:
-    counts = Counter(o.status for o in outcomes)
-    skipped = Counter(d.reason for d in plan.decisions if d.action not in (NEW, "adopt"))
-    summary = ", ".join(f"{counts[k]} {k}" for k in ("filed", "adopted", "failed"))
-    if skipped:
-        summary += "; skipped: " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+def _report(settings: Settings, plan: Plan, outcomes: Sequence[filing.Outcome], *, fmt: str, output: Output) -> None:
+    """Every item with what was done to it: the JSON lists them all, the text names each skip a person must see."""
+    source = relative_source(settings)
+    rows = report.entries(plan, outcomes)
     if fmt == "json":
-        results = [
-            {"path": o.item.path, "line": o.item.line, "fingerprint": o.item.fingerprint, "status": o.status,
-             "issue_id": o.issue_id, "issue_url": o.issue_url, "message": o.message}
-            for o in outcomes
-        ]
-        out.write(json.dumps({"summary": summary, "results": results}, indent=2, ensure_ascii=False) + "\n")
-    else:
-        out.write(summary + "\n")
+        output.out.write(report.to_json(rows, plan, source=source, dry_run=False, warnings=output.warnings))
+        return
+    if output.verbosity > 0:
+        output.out.write(report.table_text(rows, source=source, total=output.columns, colour=output.colour, tags=True) + "\n")
+    output.out.write(report.needs_a_person(rows, source=source, total=output.columns))
+    output.out.write(report.summary_text(report.summary(rows, plan, dry_run=False)) + "\n")
 
 
 def rebuild(settings: Settings, path: Path, *, out: TextIO, err: TextIO) -> int:

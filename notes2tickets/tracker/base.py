@@ -81,6 +81,9 @@ class Tracker(Protocol):
     def user_exists(self, name: str) -> bool:
         """True when ``name`` can be the assignee of an issue."""
 
+    def find_users(self, prefix: str) -> list[str]:
+        """Usernames that start with ``prefix`` (to suggest the closest one for an unknown owner)."""
+
     def iter_issues(self, *, since: float | None = None, status: str = "all") -> Iterator[RemoteIssue]:
         """Issues of ``status`` (``all``, ``Open``), oldest first, each once; ``since`` filters on last update."""
 

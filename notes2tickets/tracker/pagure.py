@@ -132,6 +132,12 @@ class PagureClient:
                 self._users[name] = _decoded(lambda d: name in (d.get("users") or ()), data, url)
         return self._users[name]
 
+    def find_users(self, prefix: str) -> list[str]:
+        """Usernames starting with ``prefix`` (Pagure's user search, a GET)."""
+        url = f"{self.base_url}/api/0/users"
+        data = self._get_json(url, params={"pattern": prefix.strip()})
+        return _decoded(lambda d: [str(n) for n in d.get("users") or ()], data, url)
+
     def iter_issues(self, *, since: float | None = None, status: str = "all") -> Iterator[RemoteIssue]:
         """Issues oldest first (by creation), each once; ``since`` filters on last update.
 

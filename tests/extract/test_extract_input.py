@@ -54,8 +54,8 @@ def test_empty_file_is_a_warning(tmp_path: Path) -> None:
     """An empty file is not an error; the run says it had no items."""
     (tmp_path / "empty.md").write_bytes(b"")
     result = parse_paths([str(tmp_path / "empty.md")])
-    assert (result.items, result.errors, result.warnings) == (
-        [], [], [f"{tmp_path / 'empty.md'}: empty file, no action items"])
+    assert (result.items, result.errors, result.warnings, result.empty) == (
+        [], [], [], (f"{tmp_path / 'empty.md'}: empty file, no action items",))
 
 
 @pytest.mark.parametrize(

@@ -95,12 +95,12 @@ def test_config_bad_mode_names_the_key(tmp_path: Path, value: str) -> None:
 
 
 def test_file_with_only_suggestions(tmp_path: Path) -> None:
-    """No explicit item: the warning stays, and the suggestions are still listed."""
+    """No explicit item: the note about the empty file stays, and the suggestions are still listed."""
     path = tmp_path / "only.md"
     path.write_text("# Sync\n\n- Priya will open a PR with the new theme\n", encoding="utf-8")
     code, out, err = _run("parse", str(path))
     assert code == 0
-    assert err == f"warning: {path}: no action items found\n"
+    assert err == f"note: 1 notes file has no action items: {path}: no action items found\n"
     assert out.startswith("no action items found\n\nnot filed: add ACTION: to file (1 suggestion")
 
 

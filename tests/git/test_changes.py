@@ -158,9 +158,9 @@ def test_select_notes_ignores_deleted_and_other_files(tmp_path: Path) -> None:
     """Only existing files matching the globs are kept, as root-joined paths."""
     repo = init_repo(tmp_path / "r")
     write(repo, "meetups/2022/keep.md")
-    write(repo, "meetups/keep.txt")
+    write(repo, "meetups/keep.rst")
     write(repo, "other/meetups/x.md")
-    changed = [Path("meetups/2022/keep.md"), Path("meetups/gone.md"), Path("meetups/keep.txt"), Path("other/meetups/x.md")]
+    changed = [Path("meetups/2022/keep.md"), Path("meetups/gone.md"), Path("meetups/keep.rst"), Path("other/meetups/x.md")]
     assert select_notes(changed, root=repo, globs=DEFAULT_NOTES_GLOBS) == [repo / "meetups/2022/keep.md"]
 
 

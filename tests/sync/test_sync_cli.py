@@ -32,18 +32,19 @@ def test_dry_run_without_token_sends_nothing_and_writes_nothing(env: SyncEnv) ->
     assert sorted(home.rglob("*")) == home_before  # XDG_STATE_HOME lives here too
     assert result.out.splitlines()[-2:] == [
         "4 new, 2 skipped (1 done, 1 tracked)",
-        "dry run: remote check skipped (no token (set $PAGURE_API_TOKEN (a token of the project with the issue_create "
-        "ACL) to check the tracker too)); state-only dedup; nothing was written",
+        "dry run: remote check skipped, no token: set $PAGURE_API_TOKEN (a token of the project with the issue_create "
+        "ACL) to check the tracker too; state-only dedup; nothing was written",
     ]
     assert result.err == ""
 
 
 def test_dry_run_with_token_only_reads(env: SyncEnv) -> None:
-    """With a token the dry run reconciles with one listing GET and nothing else, and writes no file."""
+    """With a token the dry run reconciles with one listing GET, checks the owners with GETs, and writes no file."""
     before = env.files()
     result = env.run("notes.md", "--dry-run")
     assert result.code == 0
-    assert [(r.method, r.path) for r in env.fake.log] == [("GET", ISSUES)]
+    assert [(r.method, r.path) for r in env.fake.log][0] == ("GET", ISSUES)
+    assert {r.method for r in env.fake.log} == {"GET"}
     assert env.fake.log[0].query == {"status": ["all"], "per_page": ["100"], "order": ["asc"], "page": ["1"]}
     assert env.files() == before
     assert result.out.splitlines()[-1] == f"dry run: remote check done on {env.url} ({DEFAULT_PROJECT}); nothing was written"
@@ -51,13 +52,16 @@ def test_dry_run_with_token_only_reads(env: SyncEnv) -> None:
 
 @IN_PROCESS
 def test_dry_run_table_shows_decision_reason_owner_tags_and_place(env: SyncEnv) -> None:
-    """The dry-run table has one row per item with decision, file:line, owner, tags, title and reason."""
+    """The dry-run table has one row per item with decision, file:line, owner, title and reason; -v adds tags."""
     rows = env.run("notes.md", "--dry-run").out.splitlines()
-    assert rows[0].split() == ["DECISION", "WHERE", "OWNER", "TAGS", "TITLE", "REASON"]
-    assert rows[1].split() == ["new", "notes.md:10", "davide", "docs,kernel", "Update", "the", "kernel", "docs", "new"]
-    assert rows[3].split()[:3] == ["skip", "notes.md:12", "neal"]
+    assert rows[0].split() == ["DECISION", "WHERE", "OWNER", "TITLE", "REASON"]
+    assert rows[1].split() == ["new", "notes.md:10", "davide", "Update", "the", "kernel", "docs", "-"]
+    assert rows[3].split()[:3] == ["skipped", "notes.md:12", "neal"]
     assert rows[3].endswith("done in the notes (use --include-done to file it)")
     assert rows[4].endswith("already tracked as #83")
+    verbose = env.run("notes.md", "--dry-run", "-v").out.splitlines()
+    assert verbose[0].split() == ["DECISION", "WHERE", "OWNER", "TAGS", "TITLE", "REASON"]
+    assert verbose[1].split()[3] == "docs,kernel"
 
 
 @pytest.mark.parametrize("args", [("--dry-run", "--offline"), ("--offline",)])
@@ -67,7 +71,7 @@ def test_offline_sends_nothing(env: SyncEnv, args: tuple[str, ...]) -> None:
     assert result.code == 0
     assert env.fake.log == []
     assert env.fake.issues() == []
-    assert "remote check skipped (--offline)" in result.out.splitlines()[-1]
+    assert "remote check skipped with --offline" in result.out.splitlines()[-1]
     assert env.files() == ["notes.md"]
 
 
@@ -142,8 +146,8 @@ def test_same_item_in_two_files_is_filed_once(env: SyncEnv) -> None:
     """An item repeated in a second file is planned as a repeat and filed once."""
     env.write("copy.md", NOTES.replace("SIG meeting", "SIG meeting, again"))
     dry = json.loads(env.run("notes.md", "copy.md", "--dry-run", "--offline", "--format", "json").out)
-    assert [d["reason"] for d in dry["plan"]][6:] == ["repeat", "repeat", "done", "tracked", "repeat", "repeat"]
-    assert dry["plan"][6]["detail"] == "same item as notes.md:10"
+    assert [d["reason"] for d in dry["items"]][6:] == ["repeat", "repeat", "done", "tracked", "repeat", "repeat"]
+    assert dry["items"][6]["detail"] == "same item as notes.md:10"
     result = env.run("notes.md", "copy.md")
     assert result.code == 0
     assert env.fake.creates() == 4
@@ -158,8 +162,14 @@ def test_near_duplicate_open_issue_is_skipped_unless_force(env: SyncEnv) -> None
     result = env.run("notes.md")
     assert result.code == 0
     assert env.fake.titles()[2:] == ["Update the kernel docs", "Test Btrfs compression", "Review the journald limits"]
-    assert result.out == "3 filed, 0 adopted, 0 failed; skipped: 1 done, 1 similar, 1 tracked\n"
-    dry = env.run("notes.md", "--dry-run").out
+    assert result.out.splitlines() == [
+        f'not filed: "Rebuild the cloud images" at notes.md:11 looks like #1 {env.url}/{DEFAULT_PROJECT}/issue/1',
+        "  file it anyway: notes2tickets sync --force notes.md",
+        "3 filed, 0 adopted, 0 failed; skipped: 1 done, 1 similar, 1 tracked",
+    ]
+    similar = [i for i in json.loads(env.run("notes.md", "--format", "json").out)["items"] if i["reason"] == "similar"]
+    assert [(i["decision"], i["issue"]["id"]) for i in similar] == [("skipped", 1)]
+    dry = env.run("notes.md", "--dry-run", "--color", "never").out
     assert f"possible duplicate of #1 ({env.url}/{DEFAULT_PROJECT}/issue/1); --force files it" in dry
     forced = env.run("notes.md", "--force")
     assert forced.code == 0
@@ -182,8 +192,8 @@ def test_done_item_filed_only_with_include_done(env: SyncEnv) -> None:
 def test_tracked_item_is_never_filed(env: SyncEnv) -> None:
     """An item citing #83 is skipped as already tracked, even with --include-done and --force."""
     dry = json.loads(env.run("notes.md", "--dry-run", "--format", "json").out)
-    tracked = [d for d in dry["plan"] if d["reason"] == "tracked"]
-    assert [(d["decision"], d["detail"], d["issue_id"]) for d in tracked] == [("skip", "already tracked as #83", 83)]
+    tracked = [d for d in dry["items"] if d["reason"] == "tracked"]
+    assert [(d["decision"], d["detail"], d["issue"]) for d in tracked] == [("skipped", "already tracked as #83", {"id": 83, "url": None})]
     assert env.run("notes.md", "--include-done", "--force").code == 0
     assert "Follow up on the KIWI pipeline" not in env.fake.titles()
 
@@ -215,30 +225,46 @@ def test_invalid_priority_and_milestone_are_dropped_and_reported(env: SyncEnv) -
     ]
 
 
+ITEM_KEYS = ["title", "path", "line", "fingerprint", "decision", "reason", "detail", "issue", "owners", "tags"]
+
+
 @IN_PROCESS
 def test_dry_run_json(env: SyncEnv) -> None:
-    """--format json prints the plan: remote_checked, note, summary and one entry per item."""
+    """--format json on a dry run: version, summary counts, every item with its decision, warnings."""
     data = json.loads(env.run("notes.md", "--dry-run", "--format", "json").out)
-    assert data["remote_checked"] is True
-    assert data["summary"] == "4 new, 2 skipped (1 done, 1 tracked)"
-    assert [(d["decision"], d["reason"], d["item"]["line"]) for d in data["plan"]] == [
-        ("new", "new", 10), ("new", "new", 11), ("skip", "done", 12), ("skip", "tracked", 13), ("new", "new", 14),
+    assert sorted(data) == ["items", "suggestions", "summary", "version", "warnings"]
+    assert data["version"] == 1
+    assert data["summary"] == {
+        "new": 4, "filed": 0, "adopted": 0, "skipped": 2, "failed": 0,
+        "skipped_by_reason": {"done": 1, "tracked": 1}, "dry_run": True, "remote_checked": True,
+    }
+    assert [(d["decision"], d["reason"], d["line"]) for d in data["items"]] == [
+        ("new", "new", 10), ("new", "new", 11), ("skipped", "done", 12), ("skipped", "tracked", 13), ("new", "new", 14),
         ("new", "new", 15),
     ]
-    assert data["plan"][0]["item"]["assignees"] == ["davide"]
-    assert data["plan"][0]["item"]["tags"] == ["docs", "kernel"]
+    assert list(data["items"][0]) == ITEM_KEYS
+    assert data["items"][0]["path"] == "notes.md"
+    assert data["items"][0]["owners"] == ["davide"]
+    assert data["items"][0]["tags"] == ["docs", "kernel"]
+    assert data["items"][0]["issue"] is None
+    assert any("'ghostuser' at notes.md:11 is not a user" in w for w in data["warnings"])
 
 
 @IN_PROCESS  # the plan's order (conftest.plan_order); a real run picks its first item at random
 def test_real_run_json(env: SyncEnv) -> None:
-    """--format json on a real run prints the summary and one result per filed item."""
+    """--format json on a real run: the same shape, every item (skipped ones too) with what was done."""
     data = json.loads(env.run("notes.md", "--format", "json").out)
-    assert data["summary"] == "4 filed, 0 adopted, 0 failed; skipped: 1 done, 1 tracked"
-    assert [(r["status"], r["issue_id"], r["line"]) for r in data["results"]] == [
-        ("filed", 1, 10), ("filed", 2, 11), ("filed", 3, 14), ("filed", 4, 15),
+    assert sorted(data) == ["items", "summary", "version", "warnings"]
+    assert data["summary"] == {
+        "new": 4, "filed": 4, "adopted": 0, "skipped": 2, "failed": 0,
+        "skipped_by_reason": {"done": 1, "tracked": 1}, "dry_run": False, "remote_checked": True,
+    }
+    assert [(d["decision"], d["issue"] and d["issue"]["id"], d["line"]) for d in data["items"]] == [
+        ("filed", 1, 10), ("filed", 2, 11), ("skipped", None, 12), ("skipped", 83, 13), ("filed", 3, 14), ("filed", 4, 15),
     ]
-    assert data["results"][0]["issue_url"] == f"{env.url}/{DEFAULT_PROJECT}/issue/1"
-    assert data["results"][1]["message"] == f"ghostuser is not a user of {env.url}: filed unassigned, owner named in the body"
+    assert list(data["items"][0]) == ITEM_KEYS
+    assert data["items"][0]["issue"] == {"id": 1, "url": f"{env.url}/{DEFAULT_PROJECT}/issue/1"}
+    assert data["items"][1]["detail"] == f"ghostuser is not a user of {env.url}: filed unassigned, owner named in the body"
 
 
 @IN_PROCESS

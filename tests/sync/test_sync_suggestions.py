@@ -30,7 +30,7 @@ def test_dry_run_json_has_suggestions(env: SyncEnv) -> None:
     env.write("notes.md", SUGGESTING)
     data = json.loads(env.run("notes.md", "--dry-run", "--format", "json").out)
     assert [(s["title"], s["suggested"]) for s in data["suggestions"]] == [(SUGGESTED, True)]
-    assert SUGGESTED not in [d["item"]["title"] for d in data["plan"]]
+    assert SUGGESTED not in [d["title"] for d in data["items"]]
 
 
 @IN_PROCESS
