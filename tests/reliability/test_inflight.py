@@ -16,6 +16,8 @@ from typing import Any
 from tests.reliability.harness import Server, Trap, Workspace, expected_fingerprints, sync, tally
 
 QUEUED = 1.5  # seconds the killed run's create waits at the server before it is committed
+# Both runs file in the plan's order, so the re-run's first create is the item still queued.
+IN_ORDER = "from notes2tickets.sync import filing\nfiling.first_pick = lambda count: 0"
 
 
 class _SlowQueue(Server):
@@ -43,8 +45,8 @@ def _killed_then_rerun(tmp_path: Path, settle: float) -> tuple:
     ws = Workspace.create(tmp_path / "ws", items=3, seed=15, config={"settle_time": settle})
     with _SlowQueue() as server:
         server.trap = Trap("none", 0, sig=signal.SIGKILL)  # fired by the server itself, in dispatch
-        killed = sync(ws, server.url, trap=server.trap)
-        again = sync(ws, server.url)
+        killed = sync(ws, server.url, trap=server.trap, prelude=IN_ORDER)
+        again = sync(ws, server.url, prelude=IN_ORDER)
         assert server.committed.wait(10)
         return killed, again, tally(server, expected_fingerprints(ws), None)
 
