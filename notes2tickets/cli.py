@@ -130,6 +130,26 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _add_tracker(rebuild)
 
+    annotate = command(
+        "annotate", "write each filed item's ticket number into the notes",
+        "Write each filed item's ticket reference, (#45), right after its text; every other byte stays as it was.",
+        "notes2tickets annotate meetups/2024-05-08-meetup.md --dry-run",
+    )
+    annotate.add_argument("paths", nargs="+", metavar="PATH", help="notes files")
+    annotate.add_argument("--dry-run", action="store_true", help="print the diff; write nothing")
+    _add_tracker(annotate)
+
+    agenda = command(
+        "agenda", "print last meeting's action items with their ticket status (GETs only)",
+        "Print an 'Action items from last meeting' block to paste into the next notes: open tickets, then the ones "
+        "closed since; pasted, its items are tracked and never filed twice.",
+        "notes2tickets agenda --since 2024-05-01",
+    )
+    agenda.add_argument("paths", nargs="*", metavar="PATH", help="notes files or folders (default: the configured notes paths)")
+    agenda.add_argument("--since", metavar="DATE", help="meetings since DATE (YYYY-MM-DD; default: the latest meeting)")
+    agenda.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format (default markdown)")
+    _add_tracker(agenda)
+
     hook = command("hook", "install or remove the git hooks", "Install or remove the git hooks that sync on commit, merge or push.",
                    "notes2tickets hook install --type post-commit")
     hook_sub = hook.add_subparsers(dest="hook_command", metavar="ACTION", parser_class=_Parser)
@@ -312,7 +332,18 @@ def _dispatch(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
         from notes2tickets.sync import commands as sync
 
         return sync.rebuild_state(settings=_settings(args, err=err), out=out, err=err)
+    if args.command in ("annotate", "agenda"):
+        return _between(args, out=out, err=err)
     return _hook(args, out=out, err=err)
+
+
+def _between(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:
+    from notes2tickets.sync import between
+
+    settings = _settings(args, Path(args.paths[0]) if args.paths else None, err)
+    if args.command == "annotate":
+        return between.annotate_paths(settings=settings, paths=args.paths, dry_run=args.dry_run, out=out, err=err)
+    return between.agenda(settings=settings, paths=args.paths, since=args.since, fmt=args.format, out=out, err=err)
 
 
 def _parse(args: argparse.Namespace, *, out: TextIO, err: TextIO) -> int:

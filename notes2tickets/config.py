@@ -50,6 +50,8 @@ class Settings:
     link_template: Optional[str] = None
     duplicate_threshold: float = 0.9
     strict_push: bool = False
+    close_done: bool = False
+    annotate_links: bool = False
     timeout: float = 30.0
     lock_timeout: float = 30.0
     settle_time: float = 5.0  # seconds an earlier run's create may still take to arrive
@@ -169,6 +171,8 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "link_template": str,
     "duplicate_threshold": (int, float),
     "strict_push": bool,
+    "close_done": bool,
+    "annotate_links": bool,
     "timeout": (int, float),
     "lock_timeout": (int, float),
     "settle_time": (int, float),
@@ -209,6 +213,8 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         link_template=cfg.get("link_template"),
         duplicate_threshold=threshold,
         strict_push=cfg.get("strict_push", False),
+        close_done=cfg.get("close_done", False),
+        annotate_links=cfg.get("annotate_links", False),
         timeout=float(cfg.get("timeout", 30.0)),
         lock_timeout=float(cfg.get("lock_timeout", 30.0)),
         settle_time=float(cfg.get("settle_time", 5.0)),

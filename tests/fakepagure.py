@@ -10,7 +10,8 @@ private), duplicate tag -> EDBERROR, unknown assignee -> HTML 500 with nothing f
 exact milestone, NUL -> HTML 500 (PostgreSQL), 413 over ``max_body``, ids = max(issues, PRs) + 1, the
 create race (id computed before the insert; widen it with ``create_delay``), listing semantics
 (``Open`` case-sensitive, per_page 1..100, pagination, ``total_issues`` per page, ``since`` on
-last_updated), private issues hidden from anonymous callers.
+last_updated), private issues hidden from anonymous callers, ``issue/<id>/status`` and ``issue/<id>/comment``
+(their ACL or issue_update; closing adds the "Metadata Update" comment).
 
 Fault injection: ``set_faults(policy)`` where a policy maps (method, path) to a fault kind or None;
 see ``FAULT_KINDS``, ``RandomFaults`` and ``ScriptedFaults``. ``slow`` and ``created_then_*`` run the
@@ -25,7 +26,6 @@ import datetime
 import json
 import math
 import random
-import re
 import socket
 import struct
 import sys
@@ -74,7 +74,9 @@ TOO_LARGE_PAGE = (
     "<p>The data value transmitted exceeds the capacity limit.</p>\n"
 )
 _COMMITTER_LEVELS = ("owner", "admin", "commit")
-_FAR_FUTURE = 32503680000.0  # year 3000: larger "timestamps" are absurd -> ETIMESTAMP
+# arrow (Pagure's date library) reads a timestamp past year 9999 as milliseconds, then as
+# microseconds; beyond that, and for inf/nan, it fails -> ETIMESTAMP.
+_MAX_TIMESTAMP = 253402300799.0
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ class _Project:
         self.name = name
         self.priorities = {"": "", **priorities}
         self.milestones = list(milestones)
+        self.inactive: set = set()  # inactive milestones are still accepted on new_issue
         self.access = {level: list(access.get(level, ())) for level in
                        ("owner", "admin", "commit", "collaborator", "ticket")}
         self.close_statuses = ["Duplicate", "Fixed", "Insufficient data", "Invalid"]
@@ -268,6 +271,10 @@ class FakePagure:
         proj.tracker = tracker
         with self._lock:
             self._projects[name.lower()] = proj
+
+    def deactivate_milestone(self, milestone: str, project: Optional[str] = None) -> None:
+        """Mark a milestone inactive (project info says so; new_issue still accepts it)."""
+        self._proj(project).inactive.add(milestone)
 
     def set_tracker(self, state: str, project: Optional[str] = None) -> None:
         """``on``, ``disabled`` or ``readonly``."""
@@ -399,8 +406,10 @@ class FakePagure:
     def _project_route(self, method: str, segments: List[str], query: Dict[str, List[str]], headers: Any,
                        body: bytes) -> _Reply:
         kind, issue_ref = "info", ""
-        if method == "POST" and len(segments) >= 4 and segments[-3] == "issue" and segments[-1] in ("comment", "status"):
-            return self._change(segments[-1], "/".join(segments[:-3]), segments[-2], headers, body)
+        if len(segments) >= 4 and segments[-3] == "issue" and segments[-1] in ("status", "comment"):
+            if method != "POST":
+                return _html(405, "<h1>Method Not Allowed</h1>")
+            return self._change("/".join(segments[:-3]), segments[-2], segments[-1], headers, body)
         if segments[-1] in ("new_issue", "issues", "tags"):
             kind, segments = segments[-1], segments[:-1]
         elif len(segments) >= 3 and segments[-2] == "issue":
@@ -496,7 +505,10 @@ class FakePagure:
         with self._lock:
             if new_id in proj.issues or new_id in proj.pr_ids:
                 return _api_error(400, "EDBERROR")
-            issue = self._issue_json(proj, new_id, title, content, author, self.clock())
+            created = self.clock()
+            issue = self._issue_json(proj, new_id, title, content, author, created)
+            # Pagure stamps last_updated a moment before date_created (0.7-4 ms on the lab).
+            issue["last_updated"] = _stamp(created - 0.001)
             issue.update(tags=sorted(tags), private=form.get("private", False), milestone=milestone or None,
                          priority=int(priority) if priority else None,
                          assignee=self._user_json(assignee) if assignee else None)
@@ -505,34 +517,66 @@ class FakePagure:
             self.save()
             return _json(200, {"issue": self._out(proj, issue), "message": "Issue created"})
 
-    def _change(self, what: str, name: str, ref: str, headers: Any, body: bytes) -> _Reply:
-        """``POST .../issue/<id>/comment`` and ``.../status``: enough of Pagure's for closing a duplicate."""
-        acls = {"comment": ("issue_comment", "issue_update"), "status": ("issue_change_status", "issue_update")}[what]
+    # -- issue/<id>/status and issue/<id>/comment ---------------------------------------
+
+    def _change(self, name: str, ref: str, action: str, headers: Any, body: bytes) -> _Reply:
+        """Close/reopen or comment, with Pagure's ACL rule: the specific ACL or issue_update."""
+        acl = "issue_change_status" if action == "status" else "issue_comment"
         state, spec = self._token(headers)
-        if state != "ok" or spec is None or not set(acls) & set(spec.acls):
-            return self._tok_error("Missing ACLs: " + ", ".join(acls) if state == "ok" else "Invalid token")
+        if state != "ok" or spec is None or not {acl, "issue_update"} & set(spec.acls):
+            errors = {"none": "Invalid token", "invalid": "Invalid token", "expired": "Expired token"}
+            return self._tok_error(errors.get(state, f"Missing ACLs: {acl}, issue_update"))
+        with self._lock:
+            proj = self._projects.get(name.lower())
+            if proj is None:
+                return _api_error(404, "ENOPROJECT")
+            if proj.tracker == "disabled":
+                return _api_error(404, "ETRACKERDISABLED")
+            if spec.project is not None and spec.project.lower() != name.lower():
+                return self._tok_error(None)
+            issue = proj.issues.get(int(ref)) if ref.isdigit() else None
+            if issue is None:
+                return _api_error(404, "ENOISSUE")
         form = _parse_body(headers, body)
         if isinstance(form, _Reply):
             return form
         with self._lock:
-            proj = self._projects.get(name.lower())
-            issue = proj.issues.get(int(ref)) if proj is not None and ref.isdigit() else None
-            if issue is None:
-                return _api_error(404, "ENOISSUE")
-            stamp = _stamp(self.clock())
-            if what == "comment":
-                text = str(form.get("comment") or "")
-                if not text.strip():
-                    return _api_error(400, "EINVALIDREQ", errors={"comment": ["This field is required."]})
-                issue["comments"].append({"comment": text, "date_created": stamp, "id": len(issue["comments"]) + 1,
-                                          "user": self._user_json(spec.user)})
-                issue["last_updated"] = stamp
-                return _json(200, {"message": "Comment added", "user": spec.user})
-            status, close = str(form.get("status") or ""), str(form.get("close_status") or "")
-            if status not in ("Open", "Closed") or (close and close not in proj.close_statuses):
-                return _api_error(400, "EINVALIDREQ", errors={"close_status": ["Not a valid choice."]})
-            issue.update(status=status, close_status=close or None, last_updated=stamp)
-            return _json(200, {"message": [f"Issue status updated to: {status}"]})
+            reply = self._set_status(proj, issue, form, spec.user) if action == "status" else \
+                self._comment(issue, str(form.get("comment") or ""), spec.user)
+            self.save()
+            return reply
+
+    def _set_status(self, proj: _Project, issue: Dict[str, Any], form: Dict[str, Any], user: str) -> _Reply:
+        status, close_status = str(form.get("status") or ""), str(form.get("close_status") or "")
+        if status not in ("Open", "Closed"):
+            return _api_error(400, "EINVALIDREQ", errors={"status": ["Not a valid choice."]})
+        if close_status and close_status not in proj.close_statuses:
+            return _api_error(400, "EINVALIDREQ", errors={"close_status": ["Not a valid choice."]})
+        messages = [f"Issue status updated to: {status} (was: {issue['status']})"]
+        now = _stamp(time.time())
+        issue.update(status=status, last_updated=now)
+        if status == "Closed":
+            issue.update(close_status=close_status or None, closed_at=now, closed_by=self._user_json(user))
+            if close_status:
+                messages.append(f"Issue close_status updated to: {close_status}")
+        else:
+            issue.update(close_status=None, closed_at=None, closed_by=None)
+        self._add_comment(issue, f"**Metadata Update from @{user}**:\n- " + "\n- ".join(messages), user)
+        return _json(200, {"message": messages})
+
+    def _comment(self, issue: Dict[str, Any], text: str, user: str) -> _Reply:
+        if not text.strip():
+            return _api_error(400, "EINVALIDREQ", errors={"comment": ["This field is required."]})
+        self._add_comment(issue, text, user)
+        issue["last_updated"] = _stamp(time.time())
+        return _json(200, {"avatar_url": "", "message": "Comment added", "user": user})
+
+    def _add_comment(self, issue: Dict[str, Any], text: str, user: str) -> None:
+        issue["comments"].append({
+            "comment": text, "date_created": _stamp(time.time()), "edited_on": None, "editor": None,
+            "id": len(issue["comments"]) + 1, "notification": False, "parent": None,
+            "reactions": {}, "user": self._user_json(user),
+        })
 
     def _find_user(self, value: str) -> Union[None, bool, str]:
         """None for empty, the username when known by name or e-mail, False when unknown."""
@@ -593,10 +637,10 @@ class FakePagure:
     def _project_json(self, proj: _Project) -> Dict[str, Any]:
         namespace, _, short = proj.name.rpartition("/")
         return {
-            "access_groups": {"admin": [], "commit": [], "ticket": []}, "access_users": proj.access,
+            "access_groups": {"admin": [], "collaborator": [], "commit": [], "ticket": []}, "access_users": proj.access,
             "close_status": proj.close_statuses, "custom_keys": [], "description": "", "fullname": proj.name,
             "full_url": f"{self._base()}/{proj.name}", "id": 1, "milestones": {
-                m: {"active": True, "date": None} for m in proj.milestones},
+                m: {"active": m not in proj.inactive, "date": None} for m in proj.milestones},
             "name": short, "namespace": namespace or None, "parent": None, "priorities": proj.priorities,
             "tags": sorted(proj.tags), "url_path": proj.name, "user": self._user_json(proj.access["owner"][0]
                                                                                       if proj.access["owner"] else "davide"),
@@ -618,7 +662,7 @@ class FakePagure:
 
     def _list(self, proj: _Project, query: Dict[str, List[str]], viewer: Optional[str]) -> _Reply:
         params = {key: values[0] for key, values in query.items()}
-        status = params.get("status", "Open")
+        status = params.get("status", "Open")  # the default; ``args`` echoes what was sent
         try:
             per_page, page = int(params.get("per_page", "20")), int(params.get("page", "1"))
         except ValueError:
@@ -639,9 +683,9 @@ class FakePagure:
         return _json(200, {
             "args": {"assignee": None, "author": None, "milestones": [], "no_stones": None,
                      "order": params.get("order"), "priority": None, "since": since[1] if since else None,
-                     "status": status, "tags": []},
+                     "status": params.get("status"), "tags": []},
             "issues": [self._out(proj, issue) for issue in shown],
-            "pagination": {"first": link(1), "last": link(max(pages, 1)), "next": link(page + 1) if page < pages
+            "pagination": {"first": link(1), "last": link(pages), "next": link(page + 1) if page < pages
                            else None, "prev": link(page - 1) if page > 1 else None, "page": page, "pages": pages,
                            "per_page": per_page},
             "total_issues": len(shown),
@@ -665,7 +709,7 @@ class FakePagure:
 
     def _search_users(self, query: Dict[str, List[str]]) -> _Reply:
         pattern = (query.get("pattern") or [""])[0].rstrip("*")
-        names = sorted(n for n in self.users if n.startswith(pattern))
+        names = sorted(n for n in self.users if n.lower().startswith(pattern.lower()))  # SQL ILIKE 'pattern%'
         mention = [{"username": n, "name": self.users[n]["fullname"], "image": ""} for n in names]
         return _json(200, {"users": names, "total_users": len(names), "mention": mention})
 
@@ -692,11 +736,18 @@ def _status_ok(issue: Dict[str, Any], status: str) -> bool:
 
 
 def _parse_since(value: Optional[str]) -> Union[None, _Reply, Tuple[float, Any]]:
+    """As Pagure 5.13: anything ``float()`` reads is a timestamp (seconds, or ms/us when huge), else YYYY-MM-DD."""
     if value is None:
         return None
-    if re.fullmatch(r"\d+(\.\d+)?", value):
+    try:
         stamp = float(value)
-        return (stamp, stamp) if stamp < _FAR_FUTURE else _api_error(400, "ETIMESTAMP")
+    except ValueError:
+        pass
+    else:
+        for scale in (1.0, 1e3, 1e6):
+            if math.isfinite(stamp) and -_MAX_TIMESTAMP < stamp <= _MAX_TIMESTAMP * scale:
+                return stamp / scale, stamp
+        return _api_error(400, "ETIMESTAMP")
     try:
         day = datetime.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=datetime.timezone.utc)
     except ValueError:

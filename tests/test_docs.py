@@ -11,7 +11,7 @@ from notes2tickets.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = ["parse", "sync", "check", "status", "state rebuild", "hook install", "hook uninstall", "hook run"]
+COMMANDS = ["parse", "sync", "check", "status", "state rebuild", "hook install", "hook uninstall", "hook run", "agenda", "annotate"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -50,7 +50,10 @@ def test_exit_codes_documented_in_help_and_readme(capsys: pytest.CaptureFixture[
         assert f"| {code} |" in README
 
 
-def test_ci_runs_the_readme_test_command() -> None:
-    """.ci/run runs `python -m pytest`, the command the README gives."""
+def test_ci_runs_the_readme_test_commands() -> None:
+    """.ci/run runs the README's unit-suite and integration-suite commands."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert ".venv/bin/python -m pytest" in README
-    assert '"$venv/bin/python" -m pytest' in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'python -m pytest -m "not integration"' in README and 'python -m pytest tests/integration' in README
+    assert '"$venv/bin/python" -m pytest -q -p no:cacheprovider -m "not integration"' in ci
+    assert '"$venv/bin/python" -m pytest -q -p no:cacheprovider tests/integration' in ci

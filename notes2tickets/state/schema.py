@@ -31,6 +31,16 @@ _MIGRATIONS: list[tuple[str, ...]] = [
             title TEXT NOT NULL, open INTEGER NOT NULL, fingerprint TEXT,
             PRIMARY KEY (url, project, id))""",
     ),
+    (
+        # close_done: the tickets this tool closed (or is closing), so it never closes one twice,
+        # never again after a person reopened it, and a crash mid-close never double-comments.
+        """CREATE TABLE closes (
+            url TEXT NOT NULL, project TEXT NOT NULL, issue_id INTEGER NOT NULL,
+            fingerprint TEXT NOT NULL, path TEXT NOT NULL, line INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('closing', 'closed')),
+            created TEXT NOT NULL, updated TEXT NOT NULL,
+            PRIMARY KEY (url, project, issue_id))""",
+    ),
 ]
 SCHEMA_VERSION = len(_MIGRATIONS)
 

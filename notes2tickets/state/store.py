@@ -220,6 +220,34 @@ class StateStore:
                 new = {k: v for k, v in (("title", title), ("path", path), ("line", line)) if v is not None}
                 _update(conn, old, status="failed", error=message, updated=stamp, **new)
 
+    def closes(self, url: str, project: str) -> dict[int, str]:
+        """Issue id -> ``closing``/``closed``: the tickets close_done closed or began to close."""
+        sql = "SELECT issue_id, status FROM closes WHERE url = ? AND project = ?"
+        with self._translate():
+            if not self._has_closes():
+                return {}  # a schema-1 file read by a dry run: nothing closed yet
+            return {int(i): str(s) for i, s in self._conn.execute(sql, (url, project))}
+
+    def mark_closing(self, *, url: str, project: str, issue_id: int, fingerprint: str, path: str, line: int) -> None:
+        """Record the intent to close, before the comment is posted; a ``closed`` row is left as it is."""
+        stamp = self._stamp()
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO closes VALUES (?, ?, ?, ?, ?, ?, 'closing', ?, ?)",
+                (url, project, issue_id, fingerprint, path, line, stamp, stamp),
+            )
+
+    def mark_closed(self, *, url: str, project: str, issue_id: int) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE closes SET status = 'closed', updated = ? WHERE url = ? AND project = ? AND issue_id = ?",
+                (self._stamp(), url, project, issue_id),
+            )
+
+    def _has_closes(self) -> bool:
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'closes'"
+        return self._conn.execute(sql).fetchone() is not None
+
     def set_meta(self, url: str, project: str, key: str, value: str) -> None:
         with self._write() as conn:
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?, ?, ?)", (url, project, key, value))

@@ -132,7 +132,26 @@ def _fields(probe: Probe) -> list[Line]:
     return lines or [Line(True, "fields", "every priority and milestone the notes use exists")]
 
 
-CHECKS: list[Callable[[Probe], list[Line]]] = [_notes, _project, _reachable, _token, _owners, _fields]
+def _acls(probe: Probe) -> list[Line]:
+    """close_done's ACLs (issue_change_status, issue_comment), asked of Pagure without changing anything."""
+    from notes2tickets.sync.closing import ACLS, acl_checks
+
+    if probe.client is None or not probe.token_ok:
+        return [Line(None, "acls", "not checked: no valid token")]
+    try:
+        missing = acl_checks(probe.client)
+    except TrackerError as exc:
+        return [Line(False, "acls", str(exc), "check the token and the tracker")]
+    if not missing:
+        return [Line(True, "acls", f"the token has {' and '.join(ACLS)} (for close_done)")]
+    lacking = " and ".join(missing)
+    if not probe.settings.close_done:
+        return [Line(True, "acls", f"the token lacks {lacking}, needed only with close_done = true")]
+    fix = f"create a project API key with {lacking} in {probe.settings.url}/{probe.settings.project}/settings, or set close_done = false"
+    return [Line(False, "acls", f"close_done is on but the token lacks {lacking}", fix)]
+
+
+CHECKS: list[Callable[[Probe], list[Line]]] = [_notes, _project, _reachable, _token, _acls, _owners, _fields]
 
 
 def probe_all(settings: Settings, paths: Sequence[str], checks: Sequence[Callable[[Probe], list[Line]]] = CHECKS) -> list[Line]:

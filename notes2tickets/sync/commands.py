@@ -12,9 +12,10 @@ from typing import Callable, Optional, Sequence, TextIO
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, FatalTrackerError, TrackerError
 from notes2tickets.extract.report import suggestions_text
+from notes2tickets.model import RemoteRef
 from notes2tickets.state.lock import state_path
 from notes2tickets.state.store import StateStore
-from notes2tickets.sync import report
+from notes2tickets.sync import closing, report
 from notes2tickets.sync.context import NO_TOKEN, known_rows, parse_reported, relative_source
 from notes2tickets.sync.output import Output
 from notes2tickets.sync.plan import Known, Plan, make_plan
@@ -91,14 +92,18 @@ def _preview(
         known = known_rows(store, settings.url, project)
         plan = plan_for(known=known, remote=None)
         note = _remote_note(settings, offline, plan)
-        if project and settings.token and not offline and plan.to_file():
+        to_close = settings.close_done and closing.wants_remote(plan, known)
+        refs = store.remote_refs(settings.url, project) if project else []
+        if project and settings.token and not offline and (plan.to_file() or to_close):
             try:
-                plan, note = _with_remote(settings, store, project, plan_for, known, output)
+                plan, note, refs = _with_remote(settings, store, project, plan_for, known, output)
             except TrackerError as exc:
                 if isinstance(exc, FatalTrackerError) or not _network_trouble(exc):
                     raise
                 output.warn(f"{exc}; showing the state-only plan instead")
                 note = "dry run: remote check skipped, the tracker could not be reached; state-only dedup; nothing was written"
+        if to_close and project:
+            plan = closing.add_closes(plan, known=known, remote=refs, closes=store.closes(settings.url, project))
     source = relative_source(settings)
     rows = report.entries(plan)
     if fmt == "json":
@@ -118,17 +123,20 @@ def _preview(
 
 def _with_remote(
     settings: Settings, store: StateStore, project: str, plan_for: Callable[..., Plan], known: dict[str, Known], output: Output
-) -> tuple[Plan, str]:
+) -> tuple[Plan, str, list[RemoteRef]]:
     """The plan against the tracker's issues, and the owners the tracker does not know, before anything is filed."""
     from notes2tickets.sync.filerun import client_for, horizon_of, read_mirror
     from notes2tickets.sync.owners import describe, unknown_owners
 
-    refs = read_mirror(settings, store, project, horizon=lambda: horizon_of(settings, plan_for(known=known, remote=None)))
+    def horizon() -> Optional[float]:  # done items to close may have older issues: then the whole tracker
+        return None if settings.close_done else horizon_of(settings, plan_for(known=known, remote=None))
+
+    refs = read_mirror(settings, store, project, horizon=horizon)
     plan = plan_for(known=known, remote=refs)
     client = client_for(settings, need_token=False)
     for owner in unknown_owners([d.item for d in plan.to_file()], client, relative_source(settings)):
         output.warn(describe(owner, settings))
-    return plan, f"dry run: remote check done on {settings.url} ({project}); nothing was written"
+    return plan, f"dry run: remote check done on {settings.url} ({project}); nothing was written", refs
 
 
 def _network_trouble(exc: TrackerError) -> bool:

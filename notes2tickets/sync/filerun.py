@@ -12,7 +12,7 @@ from notes2tickets.git import permalinks
 from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.state.lock import pending_flag, state_path
 from notes2tickets.state.store import StateStore
-from notes2tickets.sync import filing, report
+from notes2tickets.sync import closing, filing, report
 from notes2tickets.sync.horizon import listing_horizon
 from notes2tickets.sync.context import NO_TOKEN, Run, known_rows, parse_reported, pending_sources, relative_source
 from notes2tickets.sync.mirror import Mirror
@@ -57,21 +57,28 @@ def file_run(
             return EXIT_OK
         # Suggestions are filed only when asked for; otherwise a real run does not look for them.
         result = parse_reported(files, settings, output, include_suggested=include_suggested, list_suggestions=False)
+        known = known_rows(store, run.url, project)
         plan_for = partial(
-            make_plan, result.items, known=known_rows(store, run.url, project),
+            make_plan, result.items, known=known,
             include_done=include_done, force=force, threshold=settings.duplicate_threshold,
         )
         plan = plan_for(remote=None)
         outcomes: list[filing.Outcome] = []
+        to_close = settings.close_done and closing.wants_remote(plan, known)
         try:
-            if plan.to_file():
+            if plan.to_file() or to_close:
                 client = client_for(settings, need_token=True, hook=hook, progress=output.progress)
                 client.preflight()
-                mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True,
-                                horizon=partial(horizon_of, settings, plan))
-                plan = plan_for(remote=mirror.refresh())
+                # Done items to close may have issues older than the horizon of the new ones: then read everything.
+                horizon: Callable[[], Optional[float]] = (lambda: None) if to_close else partial(horizon_of, settings, plan)
+                mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True, horizon=horizon)
+                refs = mirror.refresh()
+                plan = plan_for(remote=refs)
+                if settings.close_done:
+                    plan = closing.add_closes(plan, known=known, remote=refs, closes=store.closes(run.url, project))
                 target = _target(run, client, store, mirror, hook=hook)
                 outcomes = filing.apply(plan.decisions, target=target, progress=output.progress)
+                outcomes += closing.apply(plan.decisions, target=target, progress=output.progress)
         except Notes2TicketsError as exc:
             if not hook or isinstance(exc, StateError):
                 raise

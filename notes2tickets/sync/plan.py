@@ -15,6 +15,7 @@ from notes2tickets.extract import normalise_title
 from notes2tickets.model import ActionItem, RemoteRef
 
 NEW, ADOPT, SKIP = "new", "adopt", "skip"
+CLOSE = "close"  # only with close_done (sync/closing.py), never made by make_plan
 
 
 class Known(NamedTuple):

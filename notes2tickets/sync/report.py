@@ -7,20 +7,21 @@ from collections import Counter
 from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 from notes2tickets.model import ActionItem
-from notes2tickets.sync.plan import ADOPT, NEW, Decision, Plan
+from notes2tickets.sync.plan import ADOPT, CLOSE, NEW, Decision, Plan
 from notes2tickets.sync.table import Column, render, shorten
 
 JSON_VERSION = 1
 # Skips a person has to look at: the real run names each one, with the way to override it.
 NEEDS_A_PERSON = ("similar", "ambiguous")
-_DECISION_COLOUR = {"new": "green", "filed": "green", "adopted": "cyan", "failed": "red", "skipped": "dim"}
+_DECISION_COLOUR = {"new": "green", "filed": "green", "adopted": "cyan", "failed": "red", "skipped": "dim",
+                    "close": "cyan", "closed": "cyan"}
 
 
 class Entry(NamedTuple):
     """One item and what the sync decided (a dry run) or did (a real run) with it."""
 
     item: ActionItem
-    decision: str  # new | filed | adopted | failed | skipped
+    decision: str  # new | filed | adopted | failed | skipped | close | closed
     reason: str
     detail: str
     issue_id: Optional[int]
@@ -46,6 +47,8 @@ def _planned(d: Decision) -> Entry:
         return Entry(d.item, "new", d.reason, d.detail, None, None)
     if d.action == ADOPT:
         return Entry(d.item, "adopted", d.reason, d.detail, d.issue_id, d.issue_url)
+    if d.action == CLOSE:
+        return Entry(d.item, CLOSE, d.reason, d.detail, d.issue_id, d.issue_url)
     return Entry(d.item, "skipped", d.reason, d.detail, d.issue_id, d.issue_url)
 
 
@@ -54,6 +57,8 @@ def summary(rows: Sequence[Entry], plan: Plan, *, dry_run: bool) -> dict[str, An
     counts = Counter(e.decision for e in rows)
     reasons = Counter(e.reason for e in rows if e.decision == "skipped")
     data: dict[str, Any] = {key: counts[key] for key in ("new", "filed", "adopted", "skipped", "failed")}
+    if counts[CLOSE] or counts["closed"]:  # only with close_done, so other runs keep their shape
+        data.update(close=counts[CLOSE], closed=counts["closed"])
     data["new"] = len(plan.to_file())
     data["skipped_by_reason"] = dict(sorted(reasons.items()))
     data["dry_run"] = dry_run
@@ -66,9 +71,11 @@ def summary_text(data: dict[str, Any]) -> str:
     reasons = ", ".join(f"{n} {reason}" for reason, n in data["skipped_by_reason"].items())
     if data["dry_run"]:
         adopt = f", {data['adopted']} to adopt" if data["adopted"] else ""
+        adopt += f", {data['close']} to close" if data.get("close") else ""
         text = f"{data['new']} new{adopt}, {data['skipped']} skipped"
         return f"{text} ({reasons})" if reasons else text
     text = f"{data['filed']} filed, {data['adopted']} adopted, {data['failed']} failed"
+    text += f", {data['closed']} closed" if data.get("closed") else ""
     return f"{text}; skipped: {reasons}" if reasons else text
 
 

@@ -25,10 +25,14 @@ class RemoteIssue:
     private: bool = False
     assignee: str | None = None
     tags: tuple[str, ...] = ()
+    close_status: str | None = None
+    closed_at: float | None = None
+    comments: tuple[str, ...] = ()  # comment texts, oldest first
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RemoteIssue:
         assignee = data.get("assignee")
+        closed_at = data.get("closed_at")
         return cls(
             id=int(data["id"]),
             title=str(data.get("title") or ""),
@@ -40,6 +44,9 @@ class RemoteIssue:
             private=bool(data.get("private")),
             assignee=assignee.get("name") if isinstance(assignee, dict) else None,
             tags=tuple(str(tag) for tag in data.get("tags") or ()),
+            close_status=str(data["close_status"]) if data.get("close_status") else None,
+            closed_at=float(closed_at) if closed_at else None,
+            comments=tuple(str(c.get("comment") or "") for c in data.get("comments") or () if isinstance(c, dict)),
         )
 
 
@@ -50,13 +57,19 @@ class ProjectInfo:
     priorities: dict[str, str]
     milestones: tuple[str, ...]
     users: frozenset[str]
+    close_statuses: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ProjectInfo:
         priorities = {str(k): str(v) for k, v in (data.get("priorities") or {}).items() if str(k)}
         access = data.get("access_users") or {}
         users = frozenset(str(name) for names in access.values() for name in names or ())
-        return cls(priorities=priorities, milestones=tuple(data.get("milestones") or ()), users=users)
+        return cls(
+            priorities=priorities,
+            milestones=tuple(data.get("milestones") or ()),
+            users=users,
+            close_statuses=tuple(str(s) for s in data.get("close_status") or ()),
+        )
 
     def priority_key(self, value: str) -> str | None:
         """Map a key ("1") or a label ("high", any case) to the key Pagure wants."""
@@ -87,12 +100,6 @@ class Tracker(Protocol):
     def iter_issues(self, *, since: float | None = None, status: str = "all") -> Iterator[RemoteIssue]:
         """Issues of ``status`` (``all``, ``Open``), oldest first, each once; ``since`` filters on last update."""
 
-    def add_comment(self, issue_id: int, text: str) -> None:
-        """Comment on one issue."""
-
-    def close_issue(self, issue_id: int, status: str) -> None:
-        """Close one issue with ``status`` (one of the project's close statuses)."""
-
     def create_issue(
         self,
         *,
@@ -106,3 +113,15 @@ class Tracker(Protocol):
         race_retries: int | None = None,
     ) -> RemoteIssue:
         """File one issue; never re-sent blindly after an ambiguous failure."""
+
+    def get_issue(self, issue_id: int) -> RemoteIssue:
+        """One issue by id, with its comments."""
+
+    def close_issue(self, issue_id: int, status: str | None) -> None:
+        """Set the issue Closed, with close status ``status`` when given (needs issue_change_status)."""
+
+    def add_comment(self, issue_id: int, text: str) -> None:
+        """Add one comment to the issue (needs issue_comment)."""
+
+    def has_acl(self, acl: str) -> bool:
+        """Whether the token carries ``acl`` (issue_change_status or issue_comment), asked without changing anything."""

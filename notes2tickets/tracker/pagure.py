@@ -165,18 +165,35 @@ class PagureClient:
                 return
         self._progress(f"warning: stopped reading the tracker after {MAX_PAGES} pages")
 
-    def add_comment(self, issue_id: int, text: str) -> None:
-        """Comment on one issue (needs the issue_comment ACL)."""
-        self._post_checked(f"{self.api_url}/issue/{int(issue_id)}/comment", {"comment": text})
-
-    def close_issue(self, issue_id: int, status: str) -> None:
-        """Close one issue with ``status`` as its close status (needs issue_change_status)."""
-        self._post_checked(f"{self.api_url}/issue/{int(issue_id)}/status", {"status": "Closed", "close_status": status})
-
     def get_issue(self, issue_id: int) -> RemoteIssue:
         """One issue by id."""
         url = f"{self.api_url}/issue/{int(issue_id)}"
         return _decoded(RemoteIssue.from_json, self._get_json(url), url)
+
+    def close_issue(self, issue_id: int, status: str | None) -> None:
+        """``POST …/issue/<id>/status``: Closed, with ``status`` as close status when given."""
+        form = {"status": "Closed"}
+        if status:
+            form["close_status"] = status
+        self._post_change(f"{self.api_url}/issue/{int(issue_id)}/status", form)
+
+    def add_comment(self, issue_id: int, text: str) -> None:
+        """``POST …/issue/<id>/comment``; not re-sent after an ambiguous failure (the caller looks first)."""
+        self._post_change(f"{self.api_url}/issue/{int(issue_id)}/comment", {"comment": _clean_text(text)})
+
+    def has_acl(self, acl: str) -> bool:
+        """Probe an endpoint needing ``acl`` on issue 0, which cannot exist: Pagure checks the token's
+        ACLs first (401 "Missing ACLs") and only then looks the issue up (404 ENOISSUE), so nothing changes."""
+        endpoint = {"issue_change_status": "status", "issue_comment": "comment"}[acl]
+        url = f"{self.api_url}/issue/0/{endpoint}"
+        resp = self._request_retrying("POST", url, data={})
+        body = json_dict(resp) or {}
+        if resp.status_code == 404 and body.get("error_code") == "ENOISSUE":
+            return True
+        errors = body.get("errors")
+        if resp.status_code == 401 and isinstance(errors, str) and errors.startswith("Missing ACLs"):
+            return False
+        raise self._error(resp, "POST")
 
     def create_issue(
         self,
@@ -217,11 +234,16 @@ class PagureClient:
             )
         return _decoded(RemoteIssue.from_json, body["issue"], url, ambiguous=True)
 
-    def _post_checked(self, url: str, form: dict[str, str]) -> None:
-        """A POST that is safe to repeat (a comment or a status): TrackerError unless 2xx."""
+    def _post_change(self, url: str, form: dict[str, str]) -> None:
         resp = self._post_once(url, form)
         if not _is_2xx(resp):
             raise self._error(resp, "POST")
+        if json_dict(resp) is None:
+            raise TrackerError(
+                f"Pagure answered {resp.status_code} without JSON for POST {safe_url(url)}: "
+                "the change may have been made; it is checked before trying again",
+                status=resp.status_code, url=safe_url(url), ambiguous=True,
+            )
 
     # -- form building ---------------------------------------------------------------
 

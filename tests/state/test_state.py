@@ -344,7 +344,7 @@ def test_open_creates_folder_and_current_schema(db_path: Path) -> None:
     """open creates missing folders and a DELETE-journal file at the current schema."""
     with StateStore.open(db_path):
         pass
-    assert _pragma(db_path, "user_version") == SCHEMA_VERSION == 1
+    assert _pragma(db_path, "user_version") == SCHEMA_VERSION == 2  # 2: the closes table (close_done)
     assert _pragma(db_path, "application_id") == state_module.APPLICATION_ID
     assert _pragma(db_path, "journal_mode") == "delete"
     assert sorted(p.name for p in db_path.parent.iterdir()) == ["state.sqlite3", "state.sqlite3.lock"]
@@ -356,7 +356,7 @@ def test_open_migrates_empty_file(db_path: Path) -> None:
     db_path.write_bytes(b"")
     with StateStore.open(db_path) as store:
         _pending(store)
-    assert _pragma(db_path, "user_version") == 1
+    assert _pragma(db_path, "user_version") == SCHEMA_VERSION
     assert _integrity(db_path) == "ok"
 
 
@@ -393,8 +393,22 @@ def test_migrations_run_in_order_from_v1(db_path: Path, monkeypatch: pytest.Monk
         assert store.rows() == [_row("fp1", "filed", 45, issue_url="u45")]
     conn = sqlite3.connect(db_path)
     assert [r[0] for r in conn.execute("SELECT step FROM log ORDER BY rowid")] == [2, 3]
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 2
     conn.close()
+
+
+def test_v1_file_migrates_to_closes_table(db_path: Path) -> None:
+    """Schema 1 -> 2 adds the closes table (close_done), keeps the rows, and records closing/closed."""
+    _hand_made_v1(db_path)
+    with StateStore.open(db_path) as store:
+        assert store.rows() == [_row("fp1", "filed", 45, issue_url="u45")]
+        assert store.closes(URL, PROJECT) == {}
+        store.mark_closing(url=URL, project=PROJECT, issue_id=45, fingerprint="fp1", path="n.md", line=3)
+        assert store.closes(URL, PROJECT) == {45: "closing"}
+        store.mark_closed(url=URL, project=PROJECT, issue_id=45)
+        store.mark_closing(url=URL, project=PROJECT, issue_id=45, fingerprint="fp1", path="n.md", line=3)
+        assert store.closes(URL, PROJECT) == {45: "closed"}  # a closed ticket never goes back to closing
+    assert _pragma(db_path, "user_version") == SCHEMA_VERSION
 
 
 def test_failing_migration_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -405,10 +419,10 @@ def test_failing_migration_rolls_back(db_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(StateError) as info:
         StateStore.open(db_path, lock_timeout=0)
     assert str(info.value) == (
-        f'cannot migrate {db_path} to schema 2 (near "THIS": syntax error); it is unchanged at schema 1; '
-        "check the folder's permissions and free space"
+        f'cannot migrate {db_path} to schema {SCHEMA_VERSION + 1} (near "THIS": syntax error); it is unchanged at '
+        f"schema {SCHEMA_VERSION}; check the folder's permissions and free space"
     )
-    assert _pragma(db_path, "user_version") == 1
+    assert _pragma(db_path, "user_version") == SCHEMA_VERSION
     assert _integrity(db_path) == "ok"
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
@@ -442,7 +456,7 @@ def test_newer_schema_is_refused(db_path: Path, opener) -> None:
     before = _digest(db_path)
     with pytest.raises(StateError) as info:
         opener(db_path)
-    assert str(info.value) == f"{db_path} was written by a newer notes2tickets (schema 99 > 1); upgrade notes2tickets"
+    assert str(info.value) == f"{db_path} was written by a newer notes2tickets (schema 99 > {SCHEMA_VERSION}); upgrade notes2tickets"
     assert info.value.exit_code == 2
     assert _digest(db_path) == before
     assert _integrity(db_path) == "ok"

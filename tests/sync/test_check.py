@@ -23,11 +23,12 @@ def test_everything_in_place_exits_0_with_gets_and_the_preflight_only(env: SyncE
     env.write("notes.md", GOOD_NOTES)
     result = env.run("notes.md", command="check")
     assert result.code == 0, result.out
-    assert set(lines(result.out)) == {"notes", "project", "url", "token", "tracker", "owners", "fields"}
+    assert set(lines(result.out)) == {"notes", "project", "url", "token", "tracker", "acls", "owners", "fields"}
     assert all(status == ["ok"] for status in lines(result.out).values())
     assert result.out.endswith("everything needed to file is in place\n")
     posts = [r for r in env.fake.log if r.method == "POST"]
-    assert [r.form for r in posts] == [{}]
+    assert [r.form for r in posts] == [{}, {}, {}]  # the preflight and the two ACL probes on issue 0
+    assert [r.path.rsplit("/", 3)[-3:] for r in posts[1:]] == [["issue", "0", "status"], ["issue", "0", "comment"]]
     assert env.fake.issues() == []
 
 
@@ -110,3 +111,18 @@ def test_real_run_still_fails_when_the_tracker_is_down(env: SyncEnv) -> None:
     result = env.run("notes.md")
     assert result.code == 1
     assert "error:" in result.err
+
+
+@IN_PROCESS
+def test_close_done_acls_reported(env: SyncEnv) -> None:
+    """A token without issue_change_status: fine with close_done off (said so), a problem with it on."""
+    env.fake.tokens["NOCLOSE" + "0" * 57] = TokenSpec("bot", DEFAULT_PROJECT, acls=("issue_create", "issue_comment"))
+    env.token = "NOCLOSE" + "0" * 57
+    env.write("notes.md", GOOD_NOTES)
+    off = env.run("notes.md", command="check")
+    assert off.code == 0
+    assert "ok       acls        the token lacks issue_change_status, needed only with close_done = true" in off.out
+    env.config("close_done = true\n")
+    on = env.run("notes.md", command="check")
+    assert on.code == 2
+    assert "problem  acls        close_done is on but the token lacks issue_change_status; fix: create a project API key" in on.out

@@ -76,6 +76,7 @@ def test_create_success_shape(fake_pagure: FakePagure) -> None:
     assert (issue["priority"], issue["milestone"], issue["private"], issue["assignee"]) == (1, "2022-Q4", False, None)
     assert isinstance(issue["date_created"], str) and "." in issue["date_created"]
     assert abs(float(issue["last_updated"]) - time.time()) < 60
+    assert 0 < float(issue["date_created"]) - float(issue["last_updated"]) < 1  # as Pagure: stamped just before
     assert issue["full_url"] == f"{fake_pagure.url}/{DEFAULT_PROJECT}/issue/1"
     assert issue["user"]["name"] == "bot"
 
@@ -254,7 +255,8 @@ def test_list_status_semantics(fake_pagure: FakePagure, status: Optional[str], c
                                          ({"per_page": "x"}, "EINVALIDREQ"), ({"page": "0"}, "EINVALIDREQ"),
                                          ({"since": "2024-01-01T00:00:00"}, "EDATETIME"),
                                          ({"since": "yesterday"}, "EDATETIME"),
-                                         ({"since": "99999999999999"}, "ETIMESTAMP")])
+                                         ({"since": "0x10"}, "EDATETIME"),
+                                         ({"since": "1e20"}, "ETIMESTAMP"), ({"since": "inf"}, "ETIMESTAMP")])
 def test_list_parameter_errors(fake_pagure: FakePagure, params: Dict[str, str], code: str) -> None:
     """Bad per_page, page and since values give 400 with the documented code."""
     resp = get(fake_pagure, f"{PATH}/issues", **params)
@@ -279,9 +281,11 @@ def test_list_pagination(fake_pagure: FakePagure) -> None:
 
 
 def test_list_empty_has_zero_pages(fake_pagure: FakePagure) -> None:
-    """No issues: pages is 0 and next/prev are null."""
-    pagination = get(fake_pagure, f"{PATH}/issues", status="all").json()["pagination"]
+    """No issues: pages is 0, next/prev are null, the last link says page=0, args echo no status."""
+    body = get(fake_pagure, f"{PATH}/issues").json()
+    pagination = body["pagination"]
     assert (pagination["pages"], pagination["next"], pagination["prev"]) == (0, None, None)
+    assert pagination["last"].endswith("?page=0&per_page=20") and body["args"]["status"] is None
 
 
 def test_list_since_filters_last_updated(fake_pagure: FakePagure) -> None:
@@ -297,6 +301,9 @@ def test_list_since_filters_last_updated(fake_pagure: FakePagure) -> None:
     assert titles("1700000000.6") == ["new"]
     assert titles("2023-11-14") == ["new", "old, updated"]
     assert titles("2023-11-15") == []
+    assert titles("1700000000600") == ["new"]  # past year 9999 in seconds: read as milliseconds (arrow)
+    assert titles("1700000000600000") == ["new"]  # ... and then as microseconds
+    assert titles("+1.7e9") == ["new", "old, updated"]  # anything float() reads
     body = get(fake_pagure, f"{PATH}/issues", status="all", since="1700000000").json()
     assert body["args"]["since"] == 1700000000.0
 
@@ -345,6 +352,9 @@ def test_project_info_and_users(fake_pagure: FakePagure) -> None:
     assert get(fake_pagure, "/api/0/user/davide").json()["user"]["name"] == "davide"
     assert get(fake_pagure, "/api/0/user/nope").json() == {"error": "No such user found", "error_code": "ENOUSER"}
     assert get(fake_pagure, "/api/0/users", pattern="d").json()["users"] == ["davide"]
+    assert get(fake_pagure, "/api/0/users", pattern="DaV").json()["users"] == ["davide"]  # ILIKE: any case
+    fake_pagure.deactivate_milestone("2022-Q4")
+    assert get(fake_pagure, PATH).json()["milestones"] == {"2022-Q4": {"active": False, "date": None}}
     assert get(fake_pagure, "/api/0/no/such").json()["error_code"] == "ENOPROJECT"
 
 
@@ -604,3 +614,52 @@ def test_client_create_429_resent_once(fake_pagure: FakePagure) -> None:
     fake_pagure.set_faults(["429"])
     assert client_for(fake_pagure).create_issue(title="T", content="C").id == 1
     assert fake_pagure.count("POST") == 2 and len(fake_pagure.issues()) == 1
+
+
+# -- issue/<id>/status and issue/<id>/comment (issue 14) --------------------------------
+
+
+def test_close_and_comment_end_to_end(fake_pagure: FakePagure) -> None:
+    """The client closes with "Fixed" and comments; the issue shows both, plus Pagure's metadata comment."""
+    fake_pagure.add_issue("Rotate the key", issue_id=4)
+    client = client_for(fake_pagure)
+    client.add_comment(4, "Done in notes.md:3")
+    client.close_issue(4, "Fixed")
+    issue = client.get_issue(4)
+    assert (issue.status, issue.close_status) == ("Closed", "Fixed")
+    assert issue.closed_at is not None
+    assert issue.comments[0] == "Done in notes.md:3"
+    assert issue.comments[1].startswith("**Metadata Update from @bot**")
+
+
+@pytest.mark.parametrize("action, form, acl", [
+    ("status", {"status": "Closed"}, "issue_change_status"),
+    ("comment", {"comment": "x"}, "issue_comment"),
+])
+def test_change_needs_its_acl_or_issue_update(action: str, form: Dict[str, str], acl: str) -> None:
+    """Without the endpoint's ACL (and without issue_update) Pagure answers 401 Missing ACLs; either ACL works."""
+    tokens = {"NOACL": TokenSpec("bot", DEFAULT_PROJECT, acls=("issue_create",)),
+              "ONE": TokenSpec("bot", DEFAULT_PROJECT, acls=(acl,)),
+              "UPD": TokenSpec("bot", DEFAULT_PROJECT, acls=("issue_update",))}
+    with FakePagure(tokens=tokens) as fake:
+        fake.add_issue("t", issue_id=1)
+        url = f"{fake.url}{PATH}/issue/1/{action}"
+        refused = requests.post(url, data=form, headers={"Authorization": "token NOACL"}, timeout=10)
+        assert refused.status_code == 401
+        assert refused.json()["errors"] == f"Missing ACLs: {acl}, issue_update"
+        for token in ("ONE", "UPD"):
+            assert requests.post(url, data=form, headers={"Authorization": f"token {token}"}, timeout=10).status_code == 200
+
+
+def test_change_bad_values(fake_pagure: FakePagure) -> None:
+    """Unknown status/close_status and an empty comment are 400 EINVALIDREQ; a missing issue is 404 ENOISSUE."""
+    fake_pagure.add_issue("t", issue_id=1)
+    base = f"{fake_pagure.url}{PATH}/issue"
+    cases = [("1/status", {"status": "Done"}, 400, "status"), ("1/status", {"status": "Closed", "close_status": "Nope"}, 400, "close_status"),
+             ("1/comment", {"comment": " "}, 400, "comment"), ("9/comment", {"comment": "x"}, 404, None)]
+    for path, form, status, field in cases:
+        resp = requests.post(f"{base}/{path}", data=form, headers=AUTH, timeout=10)
+        assert resp.status_code == status
+        if field:
+            assert field in resp.json()["errors"]
+    assert fake_pagure.issues()[0]["status"] == "Open"

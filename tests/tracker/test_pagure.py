@@ -171,6 +171,7 @@ def test_project_info_parsed_and_cached(rsps: responses.RequestsMock, client: Pa
         priorities={"1": "High", "2": "Normal", "3": "Low"},
         milestones=("2022-Q4", "2023-Q1"),
         users=frozenset({"davide", "bot", "anita"}),
+        close_statuses=("Fixed",),
     )
     assert len(rsps.calls) == 1
     assert client.requests_sent == 1
@@ -646,3 +647,63 @@ def test_token_never_in_errors(rsps: responses.RequestsMock, client: PagureClien
         text = str(err.value) + repr(err.value) + json.dumps(vars(err.value), default=str)
         assert TOKEN not in text
         assert "<" not in str(err.value)
+
+
+# -- closing and commenting (issue 14) -------------------------------------------------
+
+
+def test_close_issue_posts_status_and_close_status(rsps: responses.RequestsMock, client: PagureClient) -> None:
+    """close_issue sends status=Closed and the close status, with the token header."""
+    rsps.add(responses.POST, f"{API}/issue/45/status",
+             json={"message": ["Issue status updated to: Closed (was: Open)", "Issue close_status updated to: Fixed"]})
+    client.close_issue(45, "Fixed")
+    call = rsps.calls[0]
+    assert form_of(call) == {"status": "Closed", "close_status": "Fixed"}
+    assert call.request.headers["Authorization"] == f"token {TOKEN}"
+
+
+def test_close_issue_without_close_status(rsps: responses.RequestsMock, client: PagureClient) -> None:
+    """A project without "Fixed" gets a plain close (no close_status field)."""
+    rsps.add(responses.POST, f"{API}/issue/3/status", json={"message": ["Issue status updated to: Closed (was: Open)"]})
+    client.close_issue(3, None)
+    assert form_of(rsps.calls[0]) == {"status": "Closed"}
+
+
+def test_add_comment_posts_comment(rsps: responses.RequestsMock, client: PagureClient) -> None:
+    """add_comment sends the comment field, NUL removed."""
+    rsps.add(responses.POST, f"{API}/issue/45/comment", json={"avatar_url": "", "message": "Comment added", "user": "bot"})
+    client.add_comment(45, "done in notes\x00 x")
+    assert form_of(rsps.calls[0]) == {"comment": "done in notes x"}
+
+
+def test_change_missing_acl_is_fatal(rsps: responses.RequestsMock, client: PagureClient) -> None:
+    """401 Missing ACLs on the status endpoint is a FatalTrackerError naming the ACLs."""
+    rsps.add(responses.POST, f"{API}/issue/45/status", status=401,
+             json={"error": TOK, "error_code": "EINVALIDTOK", "errors": "Missing ACLs: issue_change_status, issue_update"})
+    with pytest.raises(FatalTrackerError) as err:
+        client.close_issue(45, "Fixed")
+    assert "issue_change_status" in str(err.value)
+    assert TOKEN not in str(err.value)
+
+
+def test_comment_500_is_ambiguous_and_not_resent(rsps: responses.RequestsMock, client: PagureClient) -> None:
+    """A 5xx to a comment POST is not retried (the caller looks for its marker first)."""
+    rsps.add(responses.POST, f"{API}/issue/45/comment", status=500, body=FATAL_PAGE, content_type="text/html")
+    with pytest.raises(TrackerError) as err:
+        client.add_comment(45, "x")
+    assert err.value.ambiguous
+    assert len(rsps.calls) == 1
+
+
+def test_remote_issue_close_fields_and_comments() -> None:
+    """close_status, closed_at and the comment texts are parsed."""
+    raw = issue_json(8, status="Closed", close_status="Fixed", closed_at="1795635900.5",
+                     comments=[{"comment": "first", "id": 1}, {"comment": "second", "id": 2}])
+    issue = RemoteIssue.from_json(raw)
+    assert (issue.close_status, issue.closed_at, issue.comments) == ("Fixed", 1795635900.5, ("first", "second"))
+
+
+def test_project_info_close_statuses(rsps: responses.RequestsMock, client: PagureClient) -> None:
+    """The project's close statuses are read from project info."""
+    rsps.add(responses.GET, API, json=PROJECT_JSON)
+    assert client.project_info().close_statuses == ("Fixed",)
