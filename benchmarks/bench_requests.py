@@ -14,8 +14,16 @@ the installed command), and every request is read from the server's log:
 (e) the listing pages of the marker re-checks between creates when the server stamps
     creates at a real server's pace (simulated clock, pagure-api.md's medians: a create
     0.22 s plus a listing page 0.5 s) instead of all within the same instant as in (c)
+(f) P4: filing N = 60 new items against a bare loop of the same 60 POSTs, on a stand-in that
+    answers every request after a fixed latency (0.2 s: pagure-api.md's median create is
+    0.217 s), side by side                                   goal: ratio <= 1.10
+(g) P3: a fresh clone (empty state) of a notes repository whose tracker holds 10,000 issues
+    over 1,000 days; today's meeting carries over an item first written (and filed) in a
+    meeting 120 days ago and adds 5 new ones: reads before the first create, with the
+    repository's meeting dates and (same notes, outside any repository) without them
+                                                             goal: <= 20, the carried-over item adopted
 
-    python benchmarks/bench_requests.py
+    python benchmarks/bench_requests.py [--only f,g]
 """
 
 from __future__ import annotations
@@ -24,11 +32,15 @@ import hashlib
 import io
 import math
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Iterator, List, Sequence
+from typing import Any, Iterator, List, Sequence
+
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -119,7 +131,7 @@ def bench_reconcile(folder: Path, remote: int = 1000, marked: int = 50, items: i
         rechecks = sum(1 for r in later_reads if r.query.get("page") == ["1"])
         print(f"(c) K = {new} new items ({marked} adopted by marker, exit {code}): {creates} POST new_issue creates "
               f"(goal exactly {new}); {len(log)} requests in all, of which {rechecks} `since` marker re-checks "
-              f"(one before each create after the first) costing {len(later_reads)} listing pages")
+              f"(made only when a create does not get the next id) costing {len(later_reads)} listing pages")
         fake.reset_log()
         _notes(folder, "b.md", titles + _titles(20_000, later))
         code = _sync(folder, fake, str(notes))
@@ -175,16 +187,138 @@ def _print_later(fake: FakePagure, later: int, code: int, *, total: int, label: 
           f"{math.ceil(total / 100)} pages); {creates} creates; {len(fake.log)} requests in all")
 
 
+class _Latency(FakePagure):
+    """Answers every request after ``latency`` seconds, like a remote server's round trip."""
+
+    def __init__(self, latency: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.latency = latency
+        self.bodies: List[bytes] = []  # the raw create forms, to send again in the bare loop
+
+    def dispatch(self, method: str, path: str, query: Any, headers: Any, body: bytes) -> Any:
+        time.sleep(self.latency)
+        if method == "POST" and path.endswith("/new_issue") and body:
+            self.bodies.append(body)
+        return super().dispatch(method, path, query, headers, body)
+
+
+def bench_filing_speed(folder: Path, items: int = 60, latency: float = 0.2, rounds: int = 3) -> None:
+    """(f): the tool's wall time to file ``items`` against a bare loop of the same POSTs, both in-process."""
+    tool: List[float] = []
+    bare: List[float] = []
+    requests_sent = 0
+    for n in range(rounds):
+        round_folder = folder / f"r{n}"
+        round_folder.mkdir()
+        with _Latency(latency) as fake:
+            notes = _notes(round_folder, "f.md", _titles(50_000, items))
+            started = time.perf_counter()
+            code = _sync(round_folder, fake, str(notes))
+            tool.append(time.perf_counter() - started)
+            requests_sent = len(fake.log)
+            forms = fake.bodies
+            assert code == 0 and len(forms) == items, f"the tool round failed (exit {code}, {len(forms)} creates)"
+        with _Latency(latency) as fake:
+            session = requests.Session()
+            session.headers.update({"Authorization": f"token {DEFAULT_TOKEN}",
+                                    "Content-Type": "application/x-www-form-urlencoded"})
+            url = f"{fake.url}/api/0/{DEFAULT_PROJECT}/new_issue"
+            started = time.perf_counter()
+            for form in forms:
+                session.post(url, data=form, timeout=30).raise_for_status()
+            bare.append(time.perf_counter() - started)
+    t, b = statistics.median(tool), statistics.median(bare)
+    print(f"(f) P4: {items} new items, {latency:g} s per request, median of {rounds}: tool {t:.2f} s "
+          f"({requests_sent} requests: {items} creates + {requests_sent - items} others), bare loop {b:.2f} s; "
+          f"ratio {t / b:.3f} (goal <= 1.10)")
+
+
+def _git(repo: Path, *args: str, when: float = 0.0) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "b", "GIT_AUTHOR_EMAIL": "b@example.invalid",
+           "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.invalid"}
+    if when:
+        stamp = f"@{int(when)} +0000"
+        env.update(GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def _meeting(day: float, titles: Sequence[str]) -> str:
+    date = time.strftime("%Y-%m-%d", time.gmtime(day))
+    return "\n".join([f"# Weekly meeting {date}", "", "## Action items", ""] + [f"- [ ] @davide to {t.lower()}" for t in titles]) + "\n"
+
+
+def bench_fresh_clone(folder: Path, remote: int = 10_000, days: int = 1_000, carried_days: int = 120) -> None:
+    """(g): reads before the first create on a fresh clone, bounded by the oldest meeting holding each item."""
+    now = time.time()
+    carried, new = _titles(60_000, 1)[0], _titles(61_000, 5)
+    repo = folder / "repo"
+    (repo / "meetings").mkdir(parents=True)
+    _git(repo, "init", "-q")
+    old_day = now - carried_days * DAY
+    old_notes = repo / "meetings" / f"{time.strftime('%Y-%m-%d', time.gmtime(old_day))}.md"
+    old_notes.write_text(_meeting(old_day, [carried, "Some item done long ago"]), encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "old meeting", when=old_day)
+    today = repo / "meetings" / f"{time.strftime('%Y-%m-%d', time.gmtime(now))}.md"
+    today.write_text(_meeting(now, [carried, *new]), encoding="utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "today", when=now)
+    fp = next(i.fingerprint for i in parse_paths([str(old_notes)]).items if i.title.lower().endswith(carried.lower()))
+    outside = folder / "outside"
+    outside.mkdir()
+    (outside / "today.md").write_text(today.read_text(encoding="utf-8"), encoding="utf-8")
+    for label, where, notes in (("with the repository's dates", repo, today), ("notes outside a repository", outside, outside / "today.md")):
+        with FakePagure() as fake:
+            open_share = _seed_years(fake, remote=remote, days=days, now=now, carried=(carried, fp, old_day))
+            code = _sync(where, fake, str(notes))
+            early = list(_before_first_create(fake.log))
+            reads = [r for r in early if r.method == "GET"]
+            pages = [r for r in reads if r.path == ISSUES_PATH]
+            open_pages = sum(1 for r in pages if r.query.get("status") == ["Open"])
+            copies = sum(1 for i in fake.issues() if i["content"].endswith(marker(fp)) or marker(fp) in i["content"])
+            creates = sum(1 for r in fake.log if _is_create(r))
+            print(f"(g) P3, fresh clone, {remote} issues over {days} days ({open_share}), {label} (exit {code}): "
+                  f"{len(reads)} reads before the first create (goal <= 20): {len(pages) - open_pages} listing pages "
+                  f"since {pages[0].query.get('since', ['(none)'])[0]}, {open_pages} pages of open issues created "
+                  f"before it, {len(reads) - len(pages)} other; {creates} creates; the item carried over from "
+                  f"{carried_days} days ago has {copies} issue(s) on the tracker (1 = adopted, not refiled)")
+
+
+def _seed_years(fake: FakePagure, *, remote: int, days: int, now: float, carried: tuple) -> str:
+    """``remote`` issues spread evenly over ``days``; the carried-over item's issue filed on its meeting day."""
+    title, fp, day = carried
+    start = now - days * DAY
+    opened = 0
+    for n in range(remote):
+        created = start + n * (days * DAY / remote)
+        recent = now - created < 60 * DAY
+        status = "Open" if (recent and n % 2) or n % 33 == 0 else "Closed"
+        opened += status == "Open"
+        fake.add_issue(f"Remote ticket {n:05d}: unrelated upstream bug {n * 7919 % 10007}", f"Seeded issue {n}",
+                       status=status, close_status=None if status == "Open" else "Fixed",
+                       date_created=created, last_updated=created + 3600)
+        if abs(created - day) < days * DAY / remote / 2:
+            fake.add_issue(title, f"Filed at the meeting\n\n{marker(fp)}", date_created=day + 600, last_updated=day + 600)
+    return f"{opened} open: half of the last 60 days', 3 % of the older"
+
+
 def main() -> int:
+    only = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else set("abcdefg")
     saved = dict(os.environ), os.getcwd()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "a").mkdir()
-            (Path(tmp) / "b").mkdir()
-            (Path(tmp) / "e").mkdir()
-            bench_rerun(Path(tmp) / "a")
-            bench_reconcile(Path(tmp) / "b")
-            bench_recheck_pace(Path(tmp) / "e")
+            for name in "abefg":
+                (Path(tmp) / name).mkdir()
+            if "a" in only:
+                bench_rerun(Path(tmp) / "a")
+            if only & set("bcd"):
+                bench_reconcile(Path(tmp) / "b")
+            if "e" in only:
+                bench_recheck_pace(Path(tmp) / "e")
+            if "f" in only:
+                bench_filing_speed(Path(tmp) / "f")
+            if "g" in only:
+                bench_fresh_clone(Path(tmp) / "g")
             os.chdir(saved[1])
     finally:
         os.environ.clear()

@@ -42,7 +42,7 @@ SUITES: Dict[str, Runner] = {
     "faults": lambda base, n, w: fault_suite(base, trials=n or DEFAULT_TRIALS["faults"], workers=w),
     "concurrency": lambda base, n, w: concurrency_suite(
         base, trials=n or DEFAULT_TRIALS["concurrency"], variant_trials=max(2, (n or DEFAULT_TRIALS["concurrency"]) // 2),
-        read_delays=READ_DELAYS),
+        read_delays=READ_DELAYS, clone_counts=(2, 3)),
     "bad-input": lambda base, n, w: bad_input_suite(base, workers=w),
     "interrupt": lambda base, n, w: interrupt_suite(base, trials=n or DEFAULT_TRIALS["interrupt"], workers=w),
     "secrets": lambda base, n, w: secrets_suite(base),
@@ -141,8 +141,8 @@ marker and passes `PRAGMA integrity_check`.
 - **concurrency**: two syncs of the same 50 items at the same moment on one state file (the second
   waits for the lock; with `lock_timeout = 0.3` it exits 2 with one line); two clones with their own
   state one after the other (the second adopts all 50 by marker, no create); and two clones at the
-  same moment, where the server is slowed down (`create_delay` 0.05 s before the insert, and a
-  listing delay of 0 or 0.2 s after its snapshot) so they overlap as on a real tracker.
+  same moment (two and three of them), where the server is slowed down (`create_delay` 0.05 s before
+  the insert, and a listing delay of 0 or 0.2 s after its snapshot) so they overlap as on a real tracker.
 - **bad input**: hostile notes (binary, not UTF-8, UTF-16, empty, over 10 MiB, 600-deep lists,
   5000-deep quotes, an unterminated fence, NUL, terminal escapes, RTL overrides, a 100,000-character
   item, an item over 4 MiB that the tracker refuses with 413, CRLF, repeats, a symlink loop, a FIFO and
@@ -176,26 +176,30 @@ marker and passes `PRAGMA integrity_check`.
 ## The one window that stays open: two clones at the same moment
 
 Pagure has no conditional create and no search by content, so two machines filing the same item at
-the same moment can both miss each other's issue. notes2tickets narrows the window as far as the
-tracker allows:
+the same moment can both miss each other's issue. But it numbers a project's issues in sequence and
+lists them by creation, so which copy came first is provable, and notes2tickets uses that:
 
-- it lists what changed on the tracker right before each create (after writing the `pending` row);
-- when a create loses Pagure's id race (`400 EDBERROR`) it looks for the item's marker again before
-  sending it anew, because the winner may be the other machine filing this very item;
-- when it sees another sync at work (an item it is about to file has just appeared on the tracker,
-  the id race was lost to that very item, or its own issue turns out to be the second carrying an
-  item's marker) it goes on from the other end of its list, away from the other sync, instead of
-  racing it item by item in lock-step. Two clones then meet in the middle of the list. A second
-  copy it did file is named in a warning (`#12 duplicates #11 ...: close #12`) and its state
-  points at the first copy.
+- a create answered with the next id proves nobody else filed anything since the last look; any
+  other id makes the run look at once (this is also what keeps filing as fast as a bare POST loop);
+- each run files its first item at random, then the rest in the notes' order, so two runs started
+  together rarely begin with the same item;
+- when the look after a gap shows issues carrying the run's markers that it did not file, the run
+  whose first issue has the lowest id goes on and every other one follows: it files nothing, adopts
+  what the first files, and takes over only when that one has filed nothing for twice `settle_time`;
+- when a create loses Pagure's id race (`400 EDBERROR`) the run looks for the item's marker before
+  sending it again, because the winner may be the other machine filing this very item;
+- a run whose own issue is the later of two carrying one marker closes it as `Duplicate` with a
+  comment linking the first (or, when the token lacks `issue_change_status`, names it for closing);
+  its state points at the first copy.
 
-The `race_dup_rate` figures compare the shipped client with variants that have these safeguards
-patched out one after the other, side by side in one run: `no_turning` keeps racing the other sync
-in the plan's order; `blind_race_retry` also re-sends blindly after EDBERROR; `no_recheck` also
-skips the look before each create (only the look made when planning is left). What remains is the time between a listing's snapshot and a create's commit where the two
-clones meet. Duplicates that do happen keep their marker, and `state rebuild` maps every item to the
-oldest copy. Syncing from one place at a time (CI, a hook on one machine, or one shared state file)
-has no such window: its lock makes the second run wait.
+The `race_dup_rate` figures count every issue beyond the first carrying one marker, closed or not
+(`left open` counts those still open), for two and three clones started at the same moment, and
+compare the shipped client with variants that have these safeguards patched out one after the
+other, side by side in one run: `no_follow` keeps filing beside the other sync; `in_order` also
+starts with the plan's first item, as every clone does; `no_recheck` also never looks again before
+a create (only the plan-time listing). The server is slowed down as described above (`create_delay`
+0.05 s, listing delay 0 or 0.2 s). Syncing from one place at a time (CI, a hook on one machine, or one
+shared state file) has no such window: its lock makes the second run wait.
 
 ## Limits
 

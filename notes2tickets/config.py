@@ -55,6 +55,7 @@ class Settings:
     timeout: float = 30.0
     lock_timeout: float = 30.0
     read_deadline: float = 300.0  # all of one run's reads of the tracker, in seconds
+    settle_time: float = 5.0  # seconds an earlier run's create may still take to arrive
     xdg_state_home: Optional[str] = None
     home: Path = Path("~")
     warnings: tuple[str, ...] = ()  # problems that do not stop a run (a .env line python-dotenv cannot parse)
@@ -199,6 +200,7 @@ _TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "timeout": (int, float),
     "lock_timeout": (int, float),
     "read_deadline": (int, float),
+    "settle_time": (int, float),
     "aliases": dict,
     "extract": dict,
 }
@@ -222,6 +224,8 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
     for key in ("timeout", "lock_timeout", "read_deadline"):
         if key in cfg and not 0 < float(cfg[key]) <= 3600:
             raise ConfigError(f"{where}: '{key}' must be between 0 and 3600 seconds")
+    if "settle_time" in cfg and not 0 <= float(cfg["settle_time"]) <= 3600:
+        raise ConfigError(f"{where}: 'settle_time' must be between 0 and 3600 seconds")
     return Settings(
         url=cfg.get("url", DEFAULT_URL),
         project=cfg.get("project"),
@@ -239,6 +243,7 @@ def _from_config(cfg: Mapping[str, Any], path: Optional[Path], root: Path) -> Se
         timeout=float(cfg.get("timeout", 30.0)),
         lock_timeout=float(cfg.get("lock_timeout", 30.0)),
         read_deadline=float(cfg.get("read_deadline", 300.0)),
+        settle_time=float(cfg.get("settle_time", 5.0)),
     )
 
 

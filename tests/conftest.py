@@ -54,3 +54,9 @@ def _loopback_only_connect(self: socket.socket, address: object) -> None:
 def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Refuse any connection that is not to 127.0.0.1 (responses mocks never connect)."""
     monkeypatch.setattr(socket.socket, "connect", _loopback_only_connect)
+
+
+@pytest.fixture(autouse=True)
+def plan_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs file in the plan's order (a real run picks its first item at random, see filing.first_pick)."""
+    monkeypatch.setattr("notes2tickets.sync.filing.first_pick", lambda count: 0)

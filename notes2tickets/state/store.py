@@ -163,14 +163,19 @@ class StateStore:
 
     def mark_pending(self, *, url: str, project: str, fingerprint: str, title: str, path: str, line: int) -> None:
         """Record the intent to file, before the POST. A ``filed`` row is left as it is."""
+        self.mark_pending_all(url=url, project=project, items=[(fingerprint, title, path, line)])
+
+    def mark_pending_all(self, *, url: str, project: str, items: Iterable[tuple[str, str, str, int]]) -> None:
+        """``mark_pending`` for many (fingerprint, title, path, line) at once: one transaction, one sync to disk."""
         with self._write() as conn:
-            old = _get(conn, url, project, fingerprint)
             stamp = self._stamp()
-            if old is None:
-                row = StateRow(url, project, fingerprint, "pending", None, None, title, path, line, stamp, stamp, None)
-                _insert(conn, row)
-            elif old.status != "filed":
-                _update(conn, old, status="pending", title=title, path=path, line=line, updated=stamp)
+            for fingerprint, title, path, line in items:
+                old = _get(conn, url, project, fingerprint)
+                if old is None:
+                    row = StateRow(url, project, fingerprint, "pending", None, None, title, path, line, stamp, stamp, None)
+                    _insert(conn, row)
+                elif old.status != "filed":
+                    _update(conn, old, status="pending", title=title, path=path, line=line, updated=stamp)
 
     def mark_filed(
         self,
@@ -190,23 +195,7 @@ class StateStore:
         clones that reconcile the same duplicate pair agree on one issue.
         """
         with self._write() as conn:
-            old = _get(conn, url, project, fingerprint)
-            stamp = self._stamp()
-            if old is None:
-                where = (title or "", path or "", line or 0)
-                row = StateRow(url, project, fingerprint, "filed", issue_id, issue_url, *where, stamp, stamp, None)
-                _insert(conn, row)
-                return
-            keep = old.status == "filed" and old.issue_id is not None and old.issue_id <= issue_id
-            new: dict[str, object] = {
-                "status": "filed",
-                "issue_id": old.issue_id if keep else issue_id,
-                "issue_url": old.issue_url if keep else issue_url,
-                "error": None,
-            }
-            new.update({k: v for k, v in (("title", title), ("path", path), ("line", line)) if v is not None})
-            if any(getattr(old, key) != value for key, value in new.items()):
-                _update(conn, old, updated=stamp, **new)
+            _filed(conn, url, project, fingerprint, issue_id, issue_url, title, path, line, self._stamp())
 
     def mark_failed(
         self,
@@ -354,6 +343,27 @@ def _get(conn: sqlite3.Connection, url: str, project: str, fingerprint: str) -> 
     sql = f"SELECT {_COLUMNS} FROM items WHERE url = ? AND project = ? AND fingerprint = ?"
     row = conn.execute(sql, (url, project, fingerprint)).fetchone()
     return None if row is None else StateRow(*row)
+
+
+def _filed(
+    conn: sqlite3.Connection, url: str, project: str, fingerprint: str, issue_id: int, issue_url: str,
+    title: Optional[str], path: Optional[str], line: Optional[int], stamp: str,
+) -> None:
+    old = _get(conn, url, project, fingerprint)
+    if old is None:
+        where = (title or "", path or "", line or 0)
+        _insert(conn, StateRow(url, project, fingerprint, "filed", issue_id, issue_url, *where, stamp, stamp, None))
+        return
+    keep = old.status == "filed" and old.issue_id is not None and old.issue_id <= issue_id
+    new: dict[str, object] = {
+        "status": "filed",
+        "issue_id": old.issue_id if keep else issue_id,
+        "issue_url": old.issue_url if keep else issue_url,
+        "error": None,
+    }
+    new.update({k: v for k, v in (("title", title), ("path", path), ("line", line)) if v is not None})
+    if any(getattr(old, key) != value for key, value in new.items()):
+        _update(conn, old, updated=stamp, **new)
 
 
 def _insert(conn: sqlite3.Connection, row: StateRow) -> None:

@@ -129,10 +129,13 @@ def _with_remote(
     read_deadline: Optional[float] = None,
 ) -> tuple[Plan, str, list[RemoteRef]]:
     """The plan against the tracker's issues, and the owners the tracker does not know, before anything is filed."""
-    from notes2tickets.sync.filerun import client_for, read_mirror
+    from notes2tickets.sync.filerun import client_for, horizon_of, read_mirror
     from notes2tickets.sync.owners import describe, unknown_owners
 
-    refs = read_mirror(settings, store, project, read_deadline=read_deadline)
+    def horizon() -> Optional[float]:  # done items to close may have older issues: then the whole tracker
+        return None if settings.close_done else horizon_of(settings, plan_for(known=known, remote=None))
+
+    refs = read_mirror(settings, store, project, read_deadline=read_deadline, horizon=horizon)
     plan = plan_for(known=known, remote=refs)
     client = client_for(settings, need_token=False, read_deadline=read_deadline)
     for owner in unknown_owners([d.item for d in plan.to_file()], client, relative_source(settings)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Optional, Sequence, TextIO
+from typing import Callable, Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
 from notes2tickets.errors import (
@@ -15,6 +15,7 @@ from notes2tickets.model import ActionItem, RemoteRef, clean_title
 from notes2tickets.state.lock import pending_flag, state_path
 from notes2tickets.state.store import StateStore
 from notes2tickets.sync import closing, filing, report
+from notes2tickets.sync.horizon import listing_horizon
 from notes2tickets.sync.context import NO_TOKEN, Run, known_rows, parse_reported, pending_sources, relative_source
 from notes2tickets.sync.mirror import Mirror
 from notes2tickets.sync.output import Output
@@ -22,16 +23,27 @@ from notes2tickets.sync.plan import Plan, make_plan
 from notes2tickets.tracker import Tracker, connect
 
 
-def client_for(settings: Settings, *, need_token: bool, hook: bool = False, read_deadline: Optional[float] = None) -> Tracker:
+def client_for(
+    settings: Settings, *, need_token: bool, hook: bool = False, read_deadline: Optional[float] = None,
+    progress: Optional[Callable[[str], None]] = None,
+) -> Tracker:
     if need_token and not settings.token:
         raise ConfigError(f"no API token: {NO_TOKEN}")
-    return connect(settings, hook=hook, read_deadline=read_deadline)
+    return connect(settings, hook=hook, read_deadline=read_deadline, progress=progress)
 
 
-def read_mirror(settings: Settings, store: StateStore, project: str, *, read_deadline: Optional[float] = None) -> list[RemoteRef]:
+def horizon_of(settings: Settings, plan: Plan) -> Optional[float]:
+    """How far back the tracker must be read for the markers of what the plan would file (None: all of it)."""
+    return listing_horizon([d.item for d in plan.to_file()], root=settings.root, globs=settings.notes,
+                           options=settings.extract)
+
+
+def read_mirror(settings: Settings, store: StateStore, project: str, *, read_deadline: Optional[float] = None,
+                horizon: Callable[[], Optional[float]] = lambda: None) -> list[RemoteRef]:
     """For the dry run: state's mirror plus what changed, held in memory only (reads within ``read_deadline`` s)."""
     client = client_for(settings, need_token=False, read_deadline=read_deadline)
-    return Mirror(client=client, store=store, url=settings.url, project=project, writable=False).refresh()
+    return Mirror(client=client, store=store, url=settings.url, project=project, writable=False,
+                  horizon=horizon).refresh()
 
 
 def file_run(
@@ -58,14 +70,16 @@ def file_run(
         to_close = settings.close_done and closing.wants_remote(plan, known)
         try:
             if plan.to_file() or to_close:
-                client = client_for(settings, need_token=True, hook=hook)
+                client = client_for(settings, need_token=True, hook=hook, progress=output.progress)
                 client.preflight()
-                mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True)
+                # Done items to close may have issues older than the horizon of the new ones: then read everything.
+                horizon: Callable[[], Optional[float]] = (lambda: None) if to_close else partial(horizon_of, settings, plan)
+                mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True, horizon=horizon)
                 refs = mirror.refresh()
                 plan = plan_for(remote=refs)
                 if settings.close_done:
                     plan = closing.add_closes(plan, known=known, remote=refs, closes=store.closes(run.url, project))
-                target = _target(run, client, store, mirror)
+                target = _target(run, client, store, mirror, hook=hook)
                 outcomes = filing.apply(plan.decisions, target=target, progress=output.progress)
                 outcomes += closing.apply(plan.decisions, target=target, progress=output.progress)
         except StateError as exc:
@@ -103,7 +117,7 @@ def _stopped(store: StateStore, run: Run, plan: Plan, exc: StateError, out: Text
     ) from None
 
 
-def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror) -> filing.Target:
+def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror, *, hook: bool) -> filing.Target:
     settings = run.settings
     source = relative_source(settings)
 
@@ -117,6 +131,7 @@ def _target(run: Run, client: Tracker, store: StateStore, mirror: Mirror) -> fil
     return filing.Target(
         client=client, store=store, mirror=mirror, url=run.url, project=run.project,
         default_tags=settings.default_tags, private=settings.private, link=link, source_path=source,
+        settle=0.0 if hook else settings.settle_time, timeout=settings.timeout,  # a hook never waits
     )
 
 

@@ -1,72 +1,43 @@
 """Apply a plan: one create per new item, state written around every POST.
 
-For each item: look for its marker once more (another machine may have just
-filed it), write a ``pending`` row, POST, write ``filed``. After an ambiguous
-failure (timeout, reset, 5xx, HTML) the marker is looked for before any new
-attempt, so an issue the server did create is adopted, never filed twice.
+``pending`` rows for every item first (one transaction), then for each item:
+make sure the mirror of the tracker is current (another machine may have just
+filed the item), POST, write ``filed``.
+Issue ids are sequential, so a create answered with the next id proves nobody
+filed anything in between and the next create needs no new look; any other id
+makes the run look again at once. After an ambiguous failure (timeout, reset,
+5xx, HTML) the marker is looked for before any new attempt, so an issue the
+server did create is adopted, never filed twice. A ``pending`` row left by an
+earlier run may still be arriving: a young one is waited out, then looked for.
 
-Pagure has no conditional create, so two syncs of the same notes at the same
-moment (two clones, separate state) can still both file an item. When a run
-sees another sync at work (an item it is about to file is already there, or
-its own issue turns out to be the second carrying the item's marker) it goes
-on from the other end of its list, away from the other sync, instead of
-racing it item by item; a second copy it filed is named so it can be closed.
+Two syncs of the same notes at the same moment (two clones, separate state) are
+kept apart by ``contention``: the first item is picked at random, and a run that
+sees another sync's issues follows it (adopting what it files) instead of racing.
 """
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from typing import Callable, NamedTuple, Optional, Sequence
+import random
+from datetime import datetime, timezone
+from typing import Callable, Optional, Sequence
 
 from notes2tickets.errors import FatalTrackerError, TrackerError
 from notes2tickets.model import ActionItem, RemoteRef, clean_title
-from notes2tickets.state.store import StateStore
+from notes2tickets.state.store import StateRow
+from notes2tickets.sync import contention
 from notes2tickets.sync.body import render_body
 from notes2tickets.sync.mirror import Mirror
 from notes2tickets.sync.plan import ADOPT, NEW, Decision
-from notes2tickets.tracker import ProjectInfo, Tracker
+from notes2tickets.sync.target import Outcome, Prepared, Target, adopt
+from notes2tickets.tracker import ProjectInfo
+
+__all__ = ["Outcome", "Target", "adopt", "apply", "prepare"]
 
 MAX_ATTEMPTS = 3
 # 400 EDBERROR on a create is a lost race for the issue id (nothing was created). The
 # winner may be another clone filing this very item, so look for the marker, then retry.
 MAX_RACES = 4
 RACE_PAUSE = 0.5  # seconds, times the race count: breaks the lock-step of two clients
-
-
-class Outcome(NamedTuple):
-    item: ActionItem
-    status: str  # filed | adopted | failed
-    issue_id: Optional[int]
-    issue_url: Optional[str]
-    message: str
-    contended: bool = False  # another sync filed this item while this run was at it
-
-
-class Prepared(NamedTuple):
-    title: str
-    content: str
-    tags: tuple[str, ...]
-    assignee: Optional[str]
-    priority: Optional[str]
-    milestone: Optional[str]
-    private: bool
-    warnings: tuple[str, ...]
-
-
-class Target(NamedTuple):
-    """Where to file and how: the tracker, the state keys and per-item settings."""
-
-    client: Tracker
-    store: StateStore
-    mirror: Mirror
-    url: str
-    project: str
-    default_tags: tuple[str, ...]
-    private: bool
-    link: Callable[[ActionItem], Optional[str]]
-    source_path: Callable[[ActionItem], str]
-    sleep: Callable[[float], None] = time.sleep
 
 
 def prepare(item: ActionItem, *, target: Target, info: ProjectInfo) -> Prepared:
@@ -100,63 +71,75 @@ def apply(
 ) -> list[Outcome]:
     """Record the ``adopt`` decisions, then file the ``new`` ones; FatalTrackerError stops the run."""
     adopts = [d for d in decisions if d.action == ADOPT]
-    todo = deque(d for d in decisions if d.action == NEW)
+    todo = [d for d in decisions if d.action == NEW]
     info = target.client.project_info() if todo else None
     total = len(adopts) + len(todo)
-    outcomes = [_adopt(d, target) for d in adopts]
+    recent = contention.recently_filed(adopts, target)  # before adopt() writes their rows
+    outcomes = [adopt(d, target) for d in adopts]
     for index, outcome in enumerate(outcomes, 1):
         _report(index, total, outcome, progress)
-    from_back = told = False
-    previous: Optional[Outcome] = None  # filed by the last step, not yet seen in a listing
-    while todo:
-        if previous is not None and _looked(target) and _second_copy(previous, target, progress):
-            from_back, told = _turn(from_back, told, progress)
-        decision = todo.pop() if from_back else todo.popleft()
-        outcome = _file_one(decision.item, target, info)
-        outcomes.append(outcome)
-        _report(len(outcomes), total, outcome, progress)
-        if outcome.contended:
-            from_back, told = _turn(from_back, told, progress)
-        previous = outcome if outcome.status == "filed" else None
+    if not todo:
+        return outcomes
+    _settle(todo, target, progress)
+    # Every intent row before the first POST, in one transaction: one sync to disk, not one per item.
+    target.store.mark_pending_all(url=target.url, project=target.project, items=[
+        (d.item.fingerprint, clean_title(d.item.title), target.source_path(d.item), d.item.line) for d in todo])
+    race = contention.Race(target, [d.item.fingerprint for d in todo], following=recent, progress=progress)
+    queue = _first_at_random(todo)
+    try:
+        while queue:
+            if race.following:
+                queue = race.follow(queue, lambda o: _note(outcomes, o, total, progress))
+                continue
+            outcome = _file_one(queue.pop(0).item, target, info)
+            _note(outcomes, outcome, total, progress)
+            race.after(outcome)
+    finally:
+        target.mirror.save()
     return outcomes
 
 
-def _looked(target: Target) -> bool:
-    """The look the next create makes anyway, made before choosing the item; if it fails, that item's own look retries."""
+def _note(outcomes: list[Outcome], outcome: Outcome, total: int, progress: Callable[[str], None]) -> None:
+    outcomes.append(outcome)
+    _report(len(outcomes), total, outcome, progress)
+
+
+def first_pick(count: int) -> int:
+    """Which of ``count`` items to file first: at random, so two clones started together rarely pick the same."""
+    return random.randrange(count)
+
+
+def _first_at_random(todo: Sequence[Decision]) -> list[Decision]:
+    """The plan's order, but one item picked at random first."""
+    first = first_pick(len(todo)) if len(todo) > 1 else 0
+    return [todo[first], *todo[:first], *todo[first + 1:]]
+
+
+def _settle(todo: Sequence[Decision], target: Target, progress: Callable[[str], None]) -> None:
+    """Pending rows younger than the request timeout may still be arriving: wait them out, then look afresh."""
+    rows = [target.store.get(target.url, target.project, d.item.fingerprint) for d in todo if d.reason == "pending"]
+    ages = [_age(row, target.clock()) for row in rows if row is not None and row.status == "pending"]
+    wait = max((min(target.settle, target.timeout - age) for age in ages if age < target.timeout), default=0.0)
+    if wait <= 0:
+        return
+    progress(f"  note: {len(ages)} item(s) an earlier run was filing may still be arriving: "
+             f"waiting {wait:.0f} s, then looking for them on the tracker")
+    target.sleep(wait)
+    target.mirror.refresh()
+
+
+def _age(row: StateRow, now: float) -> float:
     try:
-        target.mirror.look()
-    except FatalTrackerError:
-        raise
-    except TrackerError:
-        return False
-    return True
-
-
-def _turn(from_back: bool, told: bool, progress: Callable[[str], None]) -> tuple[bool, bool]:
-    """Go on from the other end of the list, away from the other sync; say so once a run."""
-    if not told:
-        progress("  note: another sync is filing these items right now: going on from the other end of the list")
-    return not from_back, True
+        stamp = datetime.strptime(row.updated, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+    except ValueError:
+        return 0.0  # unknown: treat as young
+    return max(now - stamp, 0.0)
 
 
 def _report(index: int, total: int, outcome: Outcome, progress: Callable[[str], None]) -> None:
     progress(_progress_line(index, total, outcome))
     if outcome.status != "failed" and outcome.message:
         progress(f"  warning: {outcome.message}")
-
-
-def _second_copy(outcome: Outcome, target: Target, progress: Callable[[str], None]) -> bool:
-    """Our issue is not the oldest with its marker: point the state at the first, name ours for closing."""
-    first = target.mirror.by_fingerprint(outcome.item.fingerprint)
-    if first is None or first.id == outcome.issue_id:
-        return False
-    target.store.mark_filed(
-        url=target.url, project=target.project, fingerprint=outcome.item.fingerprint,
-        issue_id=first.id, issue_url=first.url,
-    )
-    progress(f"  warning: #{outcome.issue_id} duplicates #{first.id}, filed at the same moment by another sync: "
-             f"close #{outcome.issue_id}")
-    return True
 
 
 def _progress_line(index: int, total: int, outcome: Outcome) -> str:
@@ -166,30 +149,16 @@ def _progress_line(index: int, total: int, outcome: Outcome) -> str:
     return f"[{index}/{total}] {outcome.status} #{outcome.issue_id} \"{title}\" {outcome.issue_url}"
 
 
-def _adopt(decision: Decision, target: Target) -> Outcome:
-    item = decision.item
-    assert decision.issue_id is not None and decision.issue_url is not None
-    target.store.mark_filed(
-        url=target.url, project=target.project, fingerprint=item.fingerprint, issue_id=decision.issue_id,
-        issue_url=decision.issue_url, title=clean_title(item.title), path=target.source_path(item), line=item.line,
-    )
-    return Outcome(item, "adopted", decision.issue_id, decision.issue_url, "")
-
-
 def _file_one(item: ActionItem, target: Target, info: Optional[ProjectInfo]) -> Outcome:
     assert info is not None
     url, project, fingerprint = target.url, target.project, item.fingerprint
     try:
         prepared = prepare(item, target=target, info=info)
-        target.store.mark_pending(
-            url=url, project=project, fingerprint=fingerprint,
-            title=prepared.title, path=target.source_path(item), line=item.line,
-        )
-        # The pending row is committed before the POST; the tracker has been looked at since the last
-        # POST (in apply, or by this find), so an item filed meanwhile elsewhere is adopted instead.
+        # The pending row is committed before the POST; the mirror is current (looked at since the last
+        # create, or every create since answered the next id), so an item filed meanwhile elsewhere is adopted.
         existing = target.mirror.find(item.fingerprint) or _by_alias(target.mirror, item)
         if existing is not None:  # filed since the plan was made: another sync is at work
-            return _adopt(Decision(item, ADOPT, "remote", "", existing.id, existing.url), target)._replace(contended=True)
+            return adopt(Decision(item, ADOPT, "remote", "", existing.id, existing.url), target)._replace(contended=True)
         return _create(item, prepared, target)
     except FatalTrackerError:
         raise
@@ -207,13 +176,13 @@ def _create(item: ActionItem, prepared: Prepared, target: Target) -> Outcome:
     """POST; after an ambiguous failure or a lost race adopt the issue if its marker is there, else POST again."""
     ambiguous = races = 0
     while True:
-        target.mirror.posted()
         try:
             issue = target.client.create_issue(
                 title=prepared.title, content=prepared.content, tags=prepared.tags, assignee=prepared.assignee,
                 priority=prepared.priority, milestone=prepared.milestone, private=prepared.private, race_retries=0,
             )
         except TrackerError as exc:
+            target.mirror.posted()
             raced = exc.status == 400 and exc.code == "EDBERROR"
             if not (exc.ambiguous or raced) or isinstance(exc, FatalTrackerError):
                 raise
@@ -226,7 +195,7 @@ def _create(item: ActionItem, prepared: Prepared, target: Target) -> Outcome:
             if ambiguous >= MAX_ATTEMPTS or races > MAX_RACES:
                 raise TrackerError(f"{exc} (tried {ambiguous + races} times; retried on the next run)") from None
             continue
-        target.mirror.add([issue])
+        target.mirror.created(issue)
         return _record(item, target, issue.id, issue.url, "filed", prepared)
 
 

@@ -6,6 +6,8 @@ The rest of the code holds a ``Tracker`` built by ``connect``, never a
 
 from __future__ import annotations
 
+from typing import Callable, Optional
+
 from notes2tickets.config import Settings
 from notes2tickets.tracker.base import ProjectInfo, RemoteIssue, Tracker
 from notes2tickets.tracker.pagure import DEFAULT_RETRIES, PagureClient
@@ -13,11 +15,15 @@ from notes2tickets.tracker.pagure import DEFAULT_RETRIES, PagureClient
 __all__ = ["ProjectInfo", "RemoteIssue", "Tracker", "connect"]
 
 
-def connect(settings: Settings, *, hook: bool = False, read_deadline: float | None = None) -> Tracker:
+def connect(
+    settings: Settings, *, hook: bool = False, read_deadline: float | None = None,
+    progress: Optional[Callable[[str], None]] = None,
+) -> Tracker:
     """The tracker ``settings`` names; raises ConfigError when no project is set.
 
     Each request ends by ``timeout`` seconds (a total deadline), and all reads of the run by
-    ``read_deadline`` seconds from now (``settings.read_deadline`` unless given).
+    ``read_deadline`` seconds from now (``settings.read_deadline`` unless given); ``progress``
+    hears of listing pages and retries.
     """
     # In a git hook an unreachable tracker must not hold the commit: no retries, a short timeout.
     return PagureClient(
@@ -27,4 +33,5 @@ def connect(settings: Settings, *, hook: bool = False, read_deadline: float | No
         timeout=min(settings.timeout, 10.0) if hook else settings.timeout,
         retries=0 if hook else DEFAULT_RETRIES,
         read_deadline=settings.read_deadline if read_deadline is None else read_deadline,
+        progress=progress,
     )

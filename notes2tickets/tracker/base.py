@@ -97,8 +97,8 @@ class Tracker(Protocol):
     def find_users(self, prefix: str) -> list[str]:
         """Usernames that start with ``prefix`` (to suggest the closest one for an unknown owner)."""
 
-    def iter_issues(self, *, since: float | None = None) -> Iterator[RemoteIssue]:
-        """Every issue (any status), each once; ``since`` filters on last update."""
+    def iter_issues(self, *, since: float | None = None, status: str = "all") -> Iterator[RemoteIssue]:
+        """Issues of ``status`` (``all``, ``Open``), oldest first, each once; ``since`` filters on last update."""
 
     def create_issue(
         self,

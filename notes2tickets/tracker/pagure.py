@@ -27,6 +27,7 @@ from notes2tickets.tracker.pagure_errors import error_from_response, json_dict, 
 from notes2tickets.tracker.transport import DeadlineExceeded, DeadlineSession
 
 PER_PAGE = 100
+MAX_PAGES = 2000  # 200,000 issues: a listing that always says "next page" still ends
 DEFAULT_RETRIES = 4  # for GETs, with exponential backoff
 MAX_RETRY_AFTER = 60.0
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -64,6 +65,7 @@ class PagureClient:
         sleep: Callable[[float], None] = time.sleep,
         edberror_retries: int = 3,
         read_deadline: float | None = None,
+        progress: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = check_url(url, token=token)
         self.project = check_project(project)
@@ -76,6 +78,7 @@ class PagureClient:
         self._backoff = backoff
         self._sleep = sleep
         self._edberror_retries = edberror_retries
+        self._progress = progress or (lambda line: None)
         # ``timeout`` is a total deadline per request; ``read_deadline`` bounds all reads of this run.
         self._session = DeadlineSession()
         self._read_seconds = read_deadline
@@ -153,25 +156,32 @@ class PagureClient:
         data = self._get_json(url, params={"pattern": prefix.strip()})
         return _decoded(lambda d: [str(n) for n in d.get("users") or ()], data, url)
 
-    def iter_issues(self, *, since: float | None = None) -> Iterator[RemoteIssue]:
-        """Every issue (any status), oldest first, each once; ``since`` filters on last update."""
-        params: dict[str, str] = {"status": "all", "per_page": str(PER_PAGE), "order": "asc"}
+    def iter_issues(self, *, since: float | None = None, status: str = "all") -> Iterator[RemoteIssue]:
+        """Issues oldest first (by creation), each once; ``since`` filters on last update.
+
+        Stops at the page count the first page announced (issues filed meanwhile are
+        seen by the next look) and at ``MAX_PAGES`` whatever the server says.
+        """
+        params: dict[str, str] = {"status": status, "per_page": str(PER_PAGE), "order": "asc"}
         if since is not None:
             # Whole seconds work on every Pagure version; flooring keeps the filter inclusive.
             params["since"] = str(int(math.floor(since)))
         seen: set[int] = set()
-        page = 1
         url = f"{self.api_url}/issues"
-        while True:
+        pages = 1
+        for page in range(1, MAX_PAGES + 1):
             data = self._get_json(url, params={**params, "page": str(page)})
-            issues, more = _decoded(lambda d: _issue_page(d, page), data, url)
+            issues, more, announced = _decoded(lambda d: _issue_page(d, page), data, url)
+            pages = announced if page == 1 else pages
+            if pages > 1:
+                self._progress(f"reading the tracker: page {page} of {min(pages, MAX_PAGES)}")
             for issue in issues:
                 if issue.id not in seen:
                     seen.add(issue.id)
                     yield issue
-            if not more:
+            if not more or page >= pages:
                 return
-            page += 1
+        self._progress(f"warning: stopped reading the tracker after {MAX_PAGES} pages")
 
     def get_issue(self, issue_id: int) -> RemoteIssue:
         """One issue by id."""
@@ -309,7 +319,9 @@ class PagureClient:
                 raise transport_error(exc, "POST", url, ambiguous=False) from None
             if resp.status_code != 429 or attempt == self._retries:
                 return resp
-            self._sleep(self._delay(attempt, resp))
+            delay = self._delay(attempt, resp)
+            self._progress(f"retrying in {delay:g} s (429 from the tracker)")
+            self._sleep(delay)
         raise AssertionError("unreachable")
 
     def _request_retrying(self, method: str, url: str, **kwargs: Any) -> requests.Response:
@@ -323,7 +335,9 @@ class PagureClient:
                     raise self._read_deadline_error(method, url) from None
                 if last:
                     raise transport_error(exc, method, url, ambiguous=False) from None
-                self._sleep(self._delay(attempt, None))
+                delay = self._delay(attempt, None)
+                self._progress(f"retrying in {delay:g} s ({type(exc).__name__} from the tracker)")
+                self._sleep(delay)
                 continue
             except requests.RequestException as exc:
                 raise transport_error(exc, method, url, ambiguous=False) from None
@@ -332,7 +346,9 @@ class PagureClient:
                 transient = True  # a proxy page or a truncated body: worth another try
             if not transient or last:
                 return resp
-            self._sleep(self._delay(attempt, resp))
+            delay = self._delay(attempt, resp)
+            self._progress(f"retrying in {delay:g} s ({resp.status_code} from the tracker)")
+            self._sleep(delay)
         raise AssertionError("unreachable")
 
     def _read_deadline_error(self, method: str, url: str) -> TrackerError:
@@ -413,11 +429,12 @@ def _retry_after(value: str | None) -> float | None:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
-def _issue_page(data: dict[str, Any], page: int) -> tuple[list[RemoteIssue], bool]:
-    """The issues of one listing page, and whether another page follows."""
+def _issue_page(data: dict[str, Any], page: int) -> tuple[list[RemoteIssue], bool, int]:
+    """The issues of one listing page, whether another page follows, and how many pages it announces."""
     issues = [RemoteIssue.from_json(raw) for raw in data.get("issues") or ()]
     pagination = data.get("pagination") or {}
-    return issues, bool(pagination.get("next")) and page < int(pagination.get("pages") or 0)
+    pages = int(pagination.get("pages") or 0)
+    return issues, bool(pagination.get("next")) and page < pages, pages
 
 
 def _decoded(parse: Callable[[Any], _T], data: Any, url: str, *, ambiguous: bool = False) -> _T:

@@ -52,7 +52,7 @@ def test_notes_commit_is_filed(repo: Path, old_hook: Any) -> None:
     write(repo, "meetups/20220816-boston.md", NOTES)
     done = commit_all(repo)
     assert done.returncode == 0, done.stderr
-    assert titles(old_hook) == ["Write the hook documentation", "Package the kernel for c9s"]
+    assert sorted(titles(old_hook)) == ["Package the kernel for c9s", "Write the hook documentation"]
     write(repo, "src/x.c")
     assert commit_all(repo).returncode == 0
     assert len(old_hook.issues()) == 2
@@ -71,7 +71,7 @@ def test_unreachable_tracker_queues_then_files(repo: Path, old_hook: Any) -> Non
     assert (repo / PENDING).exists() and titles(old_hook) == []
     write(repo, "unrelated.txt")
     assert commit_all(repo).returncode == 0
-    assert titles(old_hook) == ["Write the hook documentation", "Package the kernel for c9s"]
+    assert sorted(titles(old_hook)) == ["Package the kernel for c9s", "Write the hook documentation"]
     assert not (repo / PENDING).exists()
 
 

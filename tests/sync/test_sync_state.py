@@ -9,6 +9,7 @@ from tests.fakepagure import DEFAULT_PROJECT, DEFAULT_TOKEN, ScriptedFaults
 from tests.sync_support import IN_PROCESS, NEW_TITLES, SyncEnv, env  # noqa: F401 - env is a fixture
 
 
+@IN_PROCESS  # the plan's order (conftest.plan_order); a real run picks its first item at random
 def test_rebuild_from_markers_restores_dedup(env: SyncEnv) -> None:
     """Lost state: `state rebuild` finds every marker; the next sync files nothing and sends nothing."""
     assert env.run("notes.md").code == 0
