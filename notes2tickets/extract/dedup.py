@@ -2,7 +2,7 @@
 
 Meetbot repeats each action up to three times (log, action items, by person);
 Markdown notes may repeat one in a summary. Copies with the same action text
-(``fingerprint.action_key``) are one item when their owners are compatible
+(``fingerprint.action_key``, the title without a leading owner name) are one item when their owners are compatible
 (the same, overlapping, or one side names none) and, in Markdown, when they
 stand in the same section or either copy names an owner. Copies that are not
 compatible are different actions: each is qualified by its owners, or by its
@@ -22,13 +22,14 @@ from typing import Optional, Sequence
 from notes2tickets.model import ActionItem
 
 from .fingerprint import (
-    action_key,
     fingerprint,
     legacy_forms,
     normalise_title,
+    owner_names,
     owners_context,
     qualified,
     section_context,
+    strip_owner,
 )
 
 _MIN_WORDS = 3
@@ -44,11 +45,11 @@ def merge_repeats(
 ) -> list[ActionItem]:
     """Merge repeated copies, set every item's fingerprint and aliases, then merge restatements."""
     ranks = ranks if ranks is not None else [MARKED] * len(items)
-    names = {n for item in items for n in item.assignees}
+    names = owner_names(n for item in items for n in item.assignees)
     groups: dict[str, list[list[tuple[ActionItem, int]]]] = {}
     order: list[tuple[str, int]] = []
     for item, rank in zip(items, ranks):
-        key = action_key(item.title, names)
+        key = strip_owner(normalise_title(item.title), names)
         clusters = groups.setdefault(key, [])
         for cluster in clusters:
             if _compatible(cluster, item, rank, by_section):

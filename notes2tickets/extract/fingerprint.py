@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from typing import Iterable
+from functools import lru_cache
+from typing import Iterable, Sequence
 
 # Anything that is not a letter or digit of any script separates words; this
 # drops punctuation, markup characters and emoji in one pass.
@@ -26,6 +27,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 FINGERPRINT_LENGTH = 16
 
 
+@lru_cache(maxsize=8192)  # pure, and called for the same owner names and titles again and again
 def normalise_title(title: str) -> str:
     """Return the comparison form of a title.
 
@@ -49,9 +51,18 @@ def fingerprint(title: str) -> str:
 
 def action_key(title: str, owners: Iterable[str] = ()) -> str:
     """The normalised action text: the title without a leading owner name."""
-    key = normalise_title(title)
-    for name in sorted({normalise_title(n) for n in owners}, key=len, reverse=True):
-        if name and key.startswith(name + " "):
+    return strip_owner(normalise_title(title), owner_names(owners))
+
+
+def owner_names(owners: Iterable[str]) -> list[str]:
+    """Normalised owner names, longest first: the form ``strip_owner`` takes (made once per file)."""
+    return sorted({normalise_title(n) for n in owners} - {""}, key=len, reverse=True)
+
+
+def strip_owner(key: str, names: Sequence[str]) -> str:
+    """``key`` (normalised) without a leading name of ``names`` (from ``owner_names``)."""
+    for name in names:
+        if key.startswith(name + " "):
             return key[len(name) + 1:]
     return key
 
