@@ -295,7 +295,7 @@ def test_full_state_disk_mid_run_prints_what_was_filed_and_exits_1(env: SyncEnv,
         assert env.run(str(env.write("first.md", many_items(1, first=25)))).code == 0  # the state file exists
     notes = env.write("meeting.md", many_items(25))
     with monkeypatch.context() as patch:
-        _small_pages(patch, grow=6)
+        _small_pages(patch, grow=22)
         first = env.run(str(notes))
     filed = len(env.fake.issues()) - 1
     assert first.code == 1, first.err
