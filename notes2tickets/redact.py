@@ -69,7 +69,9 @@ class GuardedStream(io.TextIOBase):
         return size
 
     def flush(self) -> None:
-        self._stream.flush()
+        # Also called when this wrapper is freed (IOBase.__del__ closes it): the stream below may be closed by then.
+        if not getattr(self._stream, "closed", False):
+            self._stream.flush()
 
     def isatty(self) -> bool:
         return self._stream.isatty()
