@@ -124,9 +124,12 @@ marker and passes `PRAGMA integrity_check`.
   a few milliseconds after the answer, between the POST and the state update (`after_reply`); and
   with the create request dropped after the `pending` row was written (`post_lost`). Half the
   trials kill the recovery run too. Then `sync` runs until it exits 0. `windows_hit` says where the
-  killed runs actually stopped, read from the state file and the server afterwards:
+  killed runs actually stopped, read from the state file (its journal rolled back on a copy, as the
+  next run does: a sync groups its `filed` rows into few commits, so most kills land inside a
+  transaction) and from the server afterwards:
   `created_not_recorded` (the issue exists, state says pending: the dangerous window),
-  `pending_not_created`, `mid_state_write` (a hot SQLite journal), `between_items`, `before_state`,
+  `pending_not_created`, `between_items`, `before_state`, `mid_state_write` (a state file still
+  unreadable once its journal is rolled back),
   or `finished` (the timer fired too late). The items' titles differ only in a number ("Task number 1
   about subsystem r7", "Task number 10 …"), so a re-run that took the tool's own tickets for
   near-duplicates would lose items (the code before issue 10 did: in 3 of 5 crash-faults trials 16–19 of the 20 items were never filed).

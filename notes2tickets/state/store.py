@@ -11,12 +11,21 @@ crash safety does not decide it; these do:
   holds the lock anyway.
 Every write is one ``BEGIN IMMEDIATE … COMMIT``: a crash leaves the old or the
 new row, and a hot journal left by a crash is rolled back by the next real open.
+
+Inside ``grouped()`` (a sync filing a batch) writes share commits: each is in
+the file by the end of the block, or with the first write made ``GROUP_SECONDS``
+or more after the oldest uncommitted one, or with a durable write (the intents
+written before a POST), whichever comes first. A crash loses only the rows since the
+last commit, all of them facts the tracker keeps too (issue ``filed``, mirror
+rows): an item whose ``filed`` row is lost is still ``pending``, and a pending
+item is looked for by its marker before anything is filed again.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from contextlib import contextmanager, suppress
 from dataclasses import astuple, dataclass
 from datetime import datetime, timezone
@@ -35,6 +44,7 @@ Clock = Callable[[], datetime]
 STATUSES = ("pending", "filed", "failed")
 _OLDEST_READABLE = 1  # the oldest schema a dry run can read without migrating
 _MAX_ERROR_CHARS = 500
+GROUP_SECONDS = 1.0  # inside grouped(): the longest a written row may wait for its commit (give or take one POST)
 
 _COLUMNS = "url, project, fingerprint, status, issue_id, issue_url, title, path, line, created, updated, error"
 
@@ -72,6 +82,8 @@ class StateStore:
         self._lock = lock
         self.writable = writable
         self._now = now
+        self._group_every: Optional[float] = None  # set inside grouped()
+        self._uncommitted_since = 0.0  # monotonic time of the open group transaction's first write
 
     @classmethod
     def open(cls, path: Path, *, lock_timeout: float = 30.0, now: Optional[Clock] = None) -> StateStore:
@@ -159,7 +171,25 @@ class StateStore:
             row = self._conn.execute(sql, (url, project, key)).fetchone()
         return None if row is None else str(row[0])
 
-    # Writes: each one committed (durably, synchronous=FULL) before it returns.
+    # Writes: each one committed (durably, synchronous=FULL) before it returns, except
+    # inside grouped(), where only the durable ones are.
+
+    @contextmanager
+    def grouped(self, every: float = GROUP_SECONDS) -> Iterator[None]:
+        """Share commits among the writes of the block (see the module docstring); all are committed at its end."""
+        if self._group_every is not None:
+            yield  # already grouped: the outer block commits
+            return
+        self._group_every = every
+        try:
+            yield
+        except BaseException:
+            with suppress(Exception):  # keep what was filed; the error in flight is the one to report
+                self._commit_group()
+            raise
+        finally:
+            self._group_every = None
+        self._commit_group()
 
     def mark_pending(self, *, url: str, project: str, fingerprint: str, title: str, path: str, line: int) -> None:
         """Record the intent to file, before the POST. A ``filed`` row is left as it is."""
@@ -167,7 +197,7 @@ class StateStore:
 
     def mark_pending_all(self, *, url: str, project: str, items: Iterable[tuple[str, str, str, int]]) -> None:
         """``mark_pending`` for many (fingerprint, title, path, line) at once: one transaction, one sync to disk."""
-        with self._write() as conn:
+        with self._write(durable=True) as conn:
             stamp = self._stamp()
             for fingerprint, title, path, line in items:
                 old = _get(conn, url, project, fingerprint)
@@ -231,7 +261,7 @@ class StateStore:
     def mark_closing(self, *, url: str, project: str, issue_id: int, fingerprint: str, path: str, line: int) -> None:
         """Record the intent to close, before the comment is posted; a ``closed`` row is left as it is."""
         stamp = self._stamp()
-        with self._write() as conn:
+        with self._write(durable=True) as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO closes VALUES (?, ?, ?, ?, ?, ?, 'closing', ?, ?)",
                 (url, project, issue_id, fingerprint, path, line, stamp, stamp),
@@ -302,20 +332,36 @@ class StateStore:
         return iso_utc(self._now())
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def _write(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
         if not self.writable:
             raise RuntimeError(f"bug: write to {self.path}, which was opened read-only (dry run)")
         with self._translate():
-            self._conn.execute("BEGIN IMMEDIATE")
+            if not self._conn.in_transaction:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._uncommitted_since = time.monotonic()
             try:
                 yield self._conn
+                every = self._group_every
+                if durable or every is None or time.monotonic() - self._uncommitted_since >= every:
+                    self._conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()  # also after a failed COMMIT (full disk): leave no transaction open
+                raise
+
+    def _commit_group(self) -> None:
+        if not self._conn.in_transaction:
+            return
+        with self._translate():
+            try:
                 self._conn.execute("COMMIT")
             except BaseException:
-                # Also after a failed COMMIT (full disk): leave no transaction open.
-                if self._conn.in_transaction:
-                    with suppress(sqlite3.Error):
-                        self._conn.execute("ROLLBACK")
+                self._rollback()
                 raise
+
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            with suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
     @contextmanager
     def _translate(self) -> Iterator[None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
@@ -67,6 +68,7 @@ def file_run(
         )
         plan = plan_for(remote=None)
         outcomes: list[filing.Outcome] = []
+        mirror: Optional[Mirror] = None
         to_close = settings.close_done and closing.wants_remote(plan, known)
         try:
             if plan.to_file() or to_close:
@@ -75,15 +77,16 @@ def file_run(
                 # Done items to close may have issues older than the horizon of the new ones: then read everything.
                 horizon: Callable[[], Optional[float]] = (lambda: None) if to_close else partial(horizon_of, settings, plan)
                 mirror = Mirror(client=client, store=store, url=run.url, project=project, writable=True, horizon=horizon)
-                refs = mirror.refresh()
-                plan = plan_for(remote=refs)
-                if settings.close_done:
-                    plan = closing.add_closes(plan, known=known, remote=refs, closes=store.closes(run.url, project))
-                target = _target(run, client, store, mirror, hook=hook)
-                outcomes = filing.apply(plan.decisions, target=target, progress=output.progress)
-                outcomes += closing.apply(plan.decisions, target=target, progress=output.progress)
+                with store.grouped():  # one sync to disk per second or so, not one per issue filed or page read
+                    refs = mirror.refresh()
+                    plan = plan_for(remote=refs)
+                    if settings.close_done:
+                        plan = closing.add_closes(plan, known=known, remote=refs, closes=store.closes(run.url, project))
+                    target = _target(run, client, store, mirror, hook=hook)
+                    outcomes = filing.apply(plan.decisions, target=target, progress=output.progress)
+                    outcomes += closing.apply(plan.decisions, target=target, progress=output.progress)
         except StateError as exc:
-            _stopped(store, run, plan, exc, output.out)
+            _stopped(store, run, plan, mirror, exc, output.out)
             raise
         except Notes2TicketsError as exc:
             if not hook:
@@ -98,19 +101,24 @@ def file_run(
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _stopped(store: StateStore, run: Run, plan: Plan, exc: StateError, out: TextIO) -> None:
+def _stopped(store: StateStore, run: Run, plan: Plan, mirror: Optional[Mirror], exc: StateError, out: TextIO) -> None:
     """State failed part-way (a full disk): if some items were filed already, say how many and stop with exit 1.
 
-    Items planned as new were not filed before this run, so those now ``filed`` in state are this run's.
+    Items planned as new were not filed before this run, so those now on the tracker (in this run's mirror: the
+    ``filed`` rows of the last commit group may be lost with the failed write) or ``filed`` in state are this run's.
     """
     planned = {d.item.fingerprint for d in plan.to_file()}
-    try:
-        filed = sum(1 for r in store.rows(run.url, run.project) if r.fingerprint in planned and r.status == "filed")
-    except StateError:
-        return
+    done = {fp for fp in planned if mirror is not None and mirror.by_fingerprint(fp) is not None}
+    with suppress(StateError):  # unreadable now: the mirror says what was filed
+        done.update(r.fingerprint for r in store.rows(run.url, run.project) if r.status == "filed")
+    filed = len(done & planned)
     if not filed:
         return  # nothing was filed: the state error itself (exit 2) says it all
-    out.write(f"{filed} filed, 0 adopted, 0 failed; stopped: {len(planned) - filed} not filed yet\n")
+    left = len(planned) - filed
+    out.write(f"{filed} filed, 0 adopted, 0 failed" + (f"; stopped: {left} not filed yet\n" if left else "\n"))
+    if not left:
+        raise PartialRunError(f"filed all {filed} new item(s), but state could not record them all: {exc}; "
+                              "the next run finds their issues by the markers, none is filed twice") from None
     raise PartialRunError(
         f"stopped after filing {filed} of {len(planned)} new item(s): {exc}; the next run files the rest "
         "(an issue filed just before the failure is found by its marker, not filed twice)"

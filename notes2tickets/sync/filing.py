@@ -1,8 +1,10 @@
 """Apply a plan: one create per new item, state written around every POST.
 
-``pending`` rows for every item first (one transaction), then for each item:
-make sure the mirror of the tracker is current (another machine may have just
-filed the item), POST, write ``filed``.
+``pending`` rows for every item first (one durable transaction), then for each
+item: make sure the mirror of the tracker is current (another machine may have
+just filed the item), POST, write ``filed`` (grouped commits: a ``filed`` row a
+crash loses leaves the item ``pending``, and the next run adopts its issue by
+the marker).
 Issue ids are sequential, so a create answered with the next id proves nobody
 filed anything in between and the next create needs no new look; any other id
 makes the run look again at once. After an ambiguous failure (timeout, reset,

@@ -140,7 +140,7 @@ def crash_suite(base: Path, *, trials: int, seed: int = 1, workers: int = 2) -> 
 
 
 def _figures(results: List[CrashTrial]) -> Dict[str, object]:
-    landed = Counter(where for r in results for where in r.landed)
+    landed = Counter(label for r in results for where in r.landed for label in where.split("+"))
     return {
         "kills": sum(len(r.landed) - r.landed.count("finished") for r in results),
         "windows_hit": dict(sorted(landed.items())),

@@ -420,23 +420,29 @@ def snapshot_state(path: Path, into: Path) -> Path:
 
 
 def classify_crash(server: FakePagure, state: Path, scratch: Path) -> str:
-    """Where a killed run stopped, as seen from state and server afterwards."""
-    if Path(f"{state}-journal").exists() and Path(f"{state}-journal").stat().st_size > 0:
-        return "mid_state_write"  # a hot journal: killed inside a SQLite transaction
+    """Where a killed run stopped, as seen from state and server afterwards (labels joined by "+").
+
+    A run killed inside a SQLite transaction (a hot journal: mid-commit, or rows a grouped
+    commit had not written yet) is classified by the rows the next run reads, once the
+    journal is rolled back (on a copy here, as the next real open does).
+    """
     if not state.exists():
         return "before_state"
     copy = snapshot_state(state, scratch)
     try:
+        conn = sqlite3.connect(copy)  # a read-write open rolls a hot journal back
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.close()
         rows = state_rows(copy)
     except sqlite3.DatabaseError:
         return "mid_state_write"
     by_fp = issues_by_fingerprint(server)
     pending = [fp for fp, (status, _) in rows.items() if status != "filed"]
-    if any(fp in by_fp for fp in pending):
-        return "created_not_recorded"  # the POST took effect, state still says pending
-    if pending:
-        return "pending_not_created"
-    return "between_items"
+    labels = [label for label, hit in (
+        ("created_not_recorded", any(fp in by_fp for fp in pending)),  # the POST took effect, state still says pending
+        ("pending_not_created", any(fp not in by_fp for fp in pending)),
+    ) if hit]
+    return "+".join(labels) or "between_items"  # both: e.g. a lost create after grouped rows not yet committed
 
 
 # -- secrets ---------------------------------------------------------------------------------

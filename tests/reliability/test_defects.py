@@ -309,6 +309,27 @@ def test_full_state_disk_mid_run_prints_what_was_filed_and_exits_1(env: SyncEnv,
     assert len(titles) == 26 and len(set(titles)) == 26
 
 
+
+def test_state_failing_after_the_last_create_says_all_were_filed(env: SyncEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last state write fails after every create went through: exit 1, "filed all", no "the rest" to file."""
+    from notes2tickets.errors import StateError
+    from notes2tickets.sync.mirror import Mirror
+
+    env.in_process = True
+    notes = env.write("meeting.md", many_items(5))
+
+    def full(self: Mirror) -> None:
+        raise StateError(f"cannot use state file {env.state} (database or disk is full)")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Mirror, "save", full)
+        first = env.run(str(notes))
+    assert (first.code, first.out) == (1, "5 filed, 0 adopted, 0 failed\n"), first.err
+    assert "error: filed all 5 new item(s), but state could not record them all" in first.err
+    assert "the rest" not in first.err
+    again = env.run(str(notes))
+    assert again.code == 0 and len(env.fake.issues()) == 5
+
 # -- preflight EDBERROR ------------------------------------------------------------------------------------------
 
 API = "https://pagure.example.org/api/0/sig"

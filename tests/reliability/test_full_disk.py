@@ -1,8 +1,9 @@
 """A full disk under the state file, for real: a 256 KiB tmpfs (root only; skipped where it cannot be mounted).
 
-The run fills the disk part-way through 25 creates: it prints what was filed and exits 1 (it used to
-exit 2, "nothing was filed", after filing 16-22 of 25). With room again, the next run files the
-rest, and the issue filed just before the failure is adopted by its marker, not filed twice.
+The disk fills part-way through 25 creates (another file takes the last free byte once the server has
+received 6 of them): the run prints what was filed and exits 1 (it used to exit 2, "nothing was
+filed", after filing 16-22 of 25). With room again, the next run files the rest; the issues whose
+``filed`` rows were lost with the failed commit are adopted by their markers, not filed twice.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -17,7 +19,7 @@ import pytest
 
 from tests.reliability.test_defects import many_items
 
-LEAVE_FREE = 28 * 1024  # bytes left after the first run: room for the intent rows and some filed rows, not for 25
+FILL_AFTER = 6  # creates received before the disk fills
 
 
 @pytest.fixture
@@ -50,18 +52,24 @@ def test_full_disk_mid_run_reports_what_was_filed(small_disk: Path, tmp_path: Pa
     work.mkdir()
     (work / "first.md").write_text(many_items(1, first=25))
     (work / "meeting.md").write_text(many_items(25))
-    with FakePagure() as fake:
+    with FakePagure(create_delay=0.15) as fake:  # 25 creates take ~4 s: several commit groups
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PAGURE_", "NOTES2TICKETS_"))}
         env.update(PAGURE_URL=fake.url, PAGURE_PROJECT=DEFAULT_PROJECT, PAGURE_API_TOKEN=DEFAULT_TOKEN,
                    NOTES2TICKETS_STATE=str(small_disk / "state.sqlite3"))
+        argv = [sys.executable, "-m", "notes2tickets", "sync"]
 
         def sync(name: str) -> subprocess.CompletedProcess[str]:
-            return subprocess.run([sys.executable, "-m", "notes2tickets", "sync", name], cwd=work, env=env,
-                                  capture_output=True, text=True, timeout=120, check=False)
+            return subprocess.run([*argv, name], cwd=work, env=env, capture_output=True, text=True, timeout=120, check=False)
 
         assert sync("first.md").returncode == 0
-        filler = _fill(small_disk, LEAVE_FREE)
-        full = sync("meeting.md")
+        run = subprocess.Popen([*argv, "meeting.md"], cwd=work, env=env, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while len(fake.issues()) < 1 + FILL_AFTER and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        filler = _fill(small_disk, 0)
+        stdout, stderr = run.communicate(timeout=120)
+        full = subprocess.CompletedProcess(run.args, run.returncode, stdout, stderr)
         filed = int(full.stdout.split()[0])
         assert full.returncode == 1, full.stderr
         assert 0 < filed < 25 and full.stdout.strip().endswith(f"stopped: {25 - filed} not filed yet"), full.stdout

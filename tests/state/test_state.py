@@ -337,6 +337,84 @@ def test_default_clock_is_utc(db_path: Path) -> None:
     assert before <= stamp <= after
 
 
+
+# Grouped commits (a sync filing a batch)
+
+
+def _committed(path: Path) -> list[tuple[str, str]]:
+    """(fingerprint, status) of the rows another process would read now: only what is committed."""
+    with StateStore.open_readonly(path) as reader:
+        return [(r.fingerprint, r.status) for r in reader.rows()]
+
+
+def test_grouped_writes_are_committed_at_the_end(store: StateStore, db_path: Path) -> None:
+    """Inside grouped() a filed row is seen by the run at once, by the file only when the block ends."""
+    _pending(store)
+    with store.grouped(every=3600):
+        store.mark_filed(url=URL, project=PROJECT, fingerprint="fp1", issue_id=4, issue_url="u/4")
+        assert store.get(URL, PROJECT, "fp1").status == "filed"
+        assert _committed(db_path) == [("fp1", "pending")]
+    assert _committed(db_path) == [("fp1", "filed")]
+
+
+def test_grouped_durable_write_commits_what_came_before(store: StateStore, db_path: Path) -> None:
+    """An intent row (durable) is in the file when written, and so is every grouped row before it."""
+    with store.grouped(every=3600):
+        store.mark_filed(url=URL, project=PROJECT, fingerprint="fp0", issue_id=3, issue_url="u/3")
+        _pending(store, "fp1")
+        assert _committed(db_path) == [("fp0", "filed"), ("fp1", "pending")]
+        store.mark_failed(url=URL, project=PROJECT, fingerprint="fp1", error="boom")
+        assert _committed(db_path) == [("fp0", "filed"), ("fp1", "pending")]
+
+
+def test_grouped_commits_once_the_group_is_old_enough(store: StateStore, db_path: Path) -> None:
+    """With ``every=0`` each grouped write is already old enough: it is committed as it is written."""
+    with store.grouped(every=0):
+        store.mark_filed(url=URL, project=PROJECT, fingerprint="fp1", issue_id=4, issue_url="u/4")
+        assert _committed(db_path) == [("fp1", "filed")]
+
+
+def test_grouped_keeps_its_rows_when_the_block_fails(store: StateStore, db_path: Path) -> None:
+    """An error (or Ctrl-C) inside the block: the rows written are facts, they are committed, the error goes on."""
+    with pytest.raises(KeyboardInterrupt):
+        with store.grouped(every=3600):
+            store.mark_filed(url=URL, project=PROJECT, fingerprint="fp1", issue_id=4, issue_url="u/4")
+            raise KeyboardInterrupt
+    assert _committed(db_path) == [("fp1", "filed")]
+
+
+def test_nested_grouped_commits_with_the_outer_block(store: StateStore, db_path: Path) -> None:
+    with store.grouped(every=3600):
+        with store.grouped(every=3600):
+            store.mark_filed(url=URL, project=PROJECT, fingerprint="fp1", issue_id=4, issue_url="u/4")
+        assert _committed(db_path) == []
+    assert _committed(db_path) == [("fp1", "filed")]
+
+
+_KILL_IN_GROUP = """
+import sys, time
+from pathlib import Path
+from notes2tickets.state.store import StateStore
+store = StateStore.open(Path(sys.argv[1]))
+with store.grouped(every=3600):
+    store.mark_pending(url="u", project="p", fingerprint="fp1", title="t", path="n.md", line=1)
+    store.mark_filed(url="u", project="p", fingerprint="fp1", issue_id=1, issue_url="u/1")
+    print("filed", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_sigkill_inside_a_group_leaves_the_intent_row(db_path: Path) -> None:
+    """What a crash can lose inside a group is the filed row only: the item is still pending, the file whole."""
+    proc = _python(_KILL_IN_GROUP, str(db_path))
+    assert proc.stdout is not None and proc.stdout.readline() == "filed\n"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    with StateStore.open(db_path, lock_timeout=0) as store:
+        assert [(r.fingerprint, r.status) for r in store.rows()] == [("fp1", "pending")]
+    assert _integrity(db_path) == "ok"
+
+
 # Schema and migrations
 
 

@@ -95,3 +95,26 @@ def test_token_never_appears_in_output_or_files(env: SyncEnv) -> None:
     assert sorted(p.name for p in files) == ["notes.md", "state.db", "state.db.lock"]
     for path in files:
         assert DEFAULT_TOKEN.encode() not in path.read_bytes()
+
+
+@IN_PROCESS
+def test_filing_shares_state_commits_among_items(env: SyncEnv, monkeypatch) -> None:
+    """30 new items: the filed rows share commits (not one sync to disk per item), and all are in the file after."""
+    from notes2tickets.state import schema
+
+    commits: list = []
+    connect = schema.connect
+
+    def counting(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(lambda sql: commits.append(sql) if sql.strip().upper() == "COMMIT" else None)
+        return conn
+
+    monkeypatch.setattr(schema, "connect", counting)
+    env.write("notes.md", "# Meeting\n\n## Action items\n\n" + "".join(
+        f"- [ ] @davide to check the widget number {n:02d} in lab {chr(97 + n % 26)}{n}\n" for n in range(30)))
+    result = env.run("notes.md")
+    assert (result.code, result.out) == (0, "30 filed, 0 adopted, 0 failed\n")
+    assert 1 <= len(commits) < 10  # 30 items took well under a second here: the intents, then a few groups
+    rows = json.loads(env.run("--format", "json", command="status").out)["rows"]
+    assert sorted(r["status"] for r in rows) == ["filed"] * 30
