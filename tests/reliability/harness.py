@@ -431,8 +431,10 @@ def classify_crash(server: FakePagure, state: Path, scratch: Path) -> str:
     copy = snapshot_state(state, scratch)
     try:
         conn = sqlite3.connect(copy)  # a read-write open rolls a hot journal back
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        created = conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'items'").fetchone()[0]
         conn.close()
+        if not created:
+            return "before_state"  # killed while the schema was being created: nothing recorded yet
         rows = state_rows(copy)
     except sqlite3.DatabaseError:
         return "mid_state_write"
