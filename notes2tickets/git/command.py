@@ -13,6 +13,9 @@ from pathlib import Path
 from notes2tickets.errors import ConfigError, UsageError
 
 GIT_TIMEOUT = 30.0  # seconds: a hung git (a network filesystem, a lock) must not hang a commit
+# Our pathspecs say their own magic (``:(top,glob)``); a user's global pathspec mode would change what they mean
+# (with GIT_LITERAL_PATHSPECS=1 the default notes globs match nothing), as the hook scripts already know.
+_PATHSPEC_MODES = ("GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS")
 
 
 class GitError(UsageError):
@@ -27,8 +30,9 @@ class GitError(UsageError):
 def git(root: Path, *args: str, stdin: bytes = b"") -> bytes:
     """Run ``git args`` in ``root``; GitError with git's own first line on failure."""
     try:
+        env = {k: v for k, v in os.environ.items() if k not in _PATHSPEC_MODES}
         done = subprocess.run(
-            ["git", *args], cwd=root, input=stdin, capture_output=True, check=False, timeout=GIT_TIMEOUT
+            ["git", *args], cwd=root, input=stdin, capture_output=True, check=False, timeout=GIT_TIMEOUT, env=env
         )
     except subprocess.TimeoutExpired:
         raise GitError(f"git {args[0]} timed out after {GIT_TIMEOUT:g} s in {root}", timed_out=True) from None

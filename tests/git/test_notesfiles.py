@@ -43,6 +43,17 @@ def test_default_globs_include_txt_minutes_in_git(tmp_path: Path) -> None:
     assert _rel(tmp_path, list_notes(tmp_path, DEFAULT_NOTES_GLOBS)) == WANT
 
 
+@pytest.mark.parametrize("mode", ["GIT_LITERAL_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS"])
+def test_a_global_pathspec_mode_does_not_change_the_globs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    """GIT_LITERAL_PATHSPECS=1 (and the like) in the user's environment: the same notes files, not none."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    _tree(tmp_path)
+    (tmp_path / "MEETUPS").mkdir()
+    (tmp_path / "MEETUPS/upper.md").write_text("x\n", encoding="utf-8")
+    monkeypatch.setenv(mode, "1")
+    assert _rel(tmp_path, list_notes(tmp_path, DEFAULT_NOTES_GLOBS)) == WANT
+
+
 def test_outside_git_the_fallback_means_the_same(tmp_path: Path) -> None:
     """Outside git the Python matcher picks the same files as git does inside one."""
     _tree(tmp_path)
