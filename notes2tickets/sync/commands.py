@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Callable, Optional, Sequence, TextIO
+from typing import Any, Callable, Optional, Sequence, TextIO
 
 from notes2tickets.config import Settings
 from notes2tickets.errors import EXIT_FAILED, EXIT_OK, ConfigError, FatalTrackerError, TrackerError
@@ -162,24 +162,34 @@ def show_status(*, settings: Settings, fmt: str, out: TextIO, columns: Optional[
     path = state_path(settings)
     with StateStore.open_readonly(path) as store:
         rows = store.rows(settings.url if settings.project else None, settings.project)
-    out.write(report.rows_json(rows) if fmt == "json" else report.rows_text(rows, total=columns, colour=colour) + _background_text(path))
+    if fmt == "json":
+        out.write(report.rows_json(rows, background=_background(path)))
+    else:
+        out.write(report.rows_text(rows, total=columns, colour=colour) + _background_text(_background(path)))
     return EXIT_OK
 
 
-def _background_text(path: Path) -> str:
+def _background(path: Path) -> dict[str, Any]:
     """What the git hook left to the background: a worker running now, queued runs, the last worker's report."""
-    lines = []
-    pid = queue.worker_pid(path)
-    if pid is not None:
-        lines.append(f"background: filing now (pid {pid}; log: {queue.log_path(path)})")
-    waiting = queue.waiting(path)
-    if waiting:
-        lines.append(f"background: {waiting} git hook run(s) queued, not filed yet (log: {queue.log_path(path)})")
     last = queue.last_report(path)
+    return {
+        "worker_pid": queue.worker_pid(path),
+        "queued": queue.waiting(path),
+        "log": str(queue.log_path(path)),
+        "last_report": None if last is None else {"when": last[0], "text": last[1]},
+    }
+
+
+def _background_text(background: dict[str, Any]) -> str:
+    lines = []
+    if background["worker_pid"] is not None:
+        lines.append(f"background: filing now (pid {background['worker_pid']}; log: {background['log']})")
+    if background["queued"]:
+        lines.append(f"background: {background['queued']} git hook run(s) queued, not filed yet (log: {background['log']})")
+    last = background["last_report"]
     if last is not None:
-        when, text = last
-        lines.append(f"last background filing ({when}):")
-        lines.extend(f"  {line}" for line in text.splitlines())
+        lines.append(f"last background filing ({last['when']}):")
+        lines.extend(f"  {line}" for line in last["text"].splitlines())
     return "".join(f"{line}\n" for line in lines)
 
 

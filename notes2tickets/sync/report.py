@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Any, Callable, NamedTuple, Optional, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Optional, Sequence
 
 from notes2tickets.model import ActionItem
 from notes2tickets.sync.plan import ADOPT, CLOSE, NEW, Decision, Plan
@@ -160,6 +160,10 @@ def rows_text(rows: Sequence[Any], *, total: Optional[int] = None, colour: bool 
     return render(columns, body, total=total, colour=colour)
 
 
-def rows_json(rows: Sequence[Any]) -> str:
+def rows_json(rows: Sequence[Any], *, background: Optional[Mapping[str, Any]] = None) -> str:
+    """``status --format json``: the rows, then what the git hook left to the background (when given)."""
     keys = ("url", "project", "fingerprint", "status", "issue_id", "issue_url", "title", "path", "line", "created", "updated", "error")
-    return json.dumps({"rows": [{k: getattr(r, k) for k in keys} for r in rows]}, indent=2, ensure_ascii=False) + "\n"
+    document: dict[str, Any] = {"rows": [{k: getattr(r, k) for k in keys} for r in rows]}
+    if background is not None:
+        document["background"] = dict(background)
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

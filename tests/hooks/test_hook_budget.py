@@ -7,6 +7,7 @@ wait for the detached worker and check that every item is filed, exactly once.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -73,6 +74,10 @@ def test_commit_returns_fast_on_a_crawling_tracker_and_items_are_filed_later(rep
     assert eventually(lambda: (repo / f"{STATE}.report").exists())
     code, out, _ = cli("status")
     assert code == 0 and "last background filing" in out and "2 filed" in out, out
+    code, out, _ = cli("status", "--format", "json")
+    background = json.loads(out)["background"]
+    assert code == 0 and "2 filed" in background["last_report"]["text"], out
+    assert background["queued"] == 0 and background["log"].endswith(".hook.log")
     slow_tracker.set_faults(None)
     write(repo, "src.txt")
     again = commit_all(repo, settle=False)
@@ -109,6 +114,8 @@ def test_busy_state_lock_never_drops_the_queue(repo: Path, slow_tracker: Any) ->
         assert titles(slow_tracker) == []
         code, out, _ = cli("status")
         assert code == 0 and "1 git hook run(s) queued, not filed yet" in out, out
+        code, out, _ = cli("status", "--format", "json")
+        assert code == 0 and json.loads(out)["background"]["queued"] == 1, out
     finally:
         held.release()
     write(repo, "src.txt")
