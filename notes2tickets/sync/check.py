@@ -18,6 +18,9 @@ from notes2tickets.sync.table import paint
 from notes2tickets.tracker import ProjectInfo, Tracker
 
 
+CHECK_RETRIES = 1  # a check says what is wrong now: one retry for a blip, not the ~8 s of backoff a sync waits
+
+
 class Line(NamedTuple):
     """One result: ``ok`` True (ok), False (problem) or None (not checked: an earlier problem hides it)."""
 
@@ -60,7 +63,7 @@ def _project(probe: Probe) -> list[Line]:
         return [Line(False, "project", "no Pagure project set", "pass --project NS/REPO, set $PAGURE_PROJECT or 'project' in the config file")]
     from notes2tickets.tracker import connect
 
-    probe.client = connect(probe.settings)
+    probe.client = connect(probe.settings, retries=CHECK_RETRIES)
     return [Line(True, "project", probe.settings.project)]
 
 
@@ -73,7 +76,7 @@ def _reachable(probe: Probe) -> list[Line]:
         probe.info = probe.client.project_info()
     except TrackerError as exc:
         if exc.status is None:
-            return [Line(False, "url", f"{url} cannot be reached: {exc}", "check --url / $PAGURE_URL and the network")]
+            return [Line(False, "url", f"{url} cannot be reached: {exc}", "check PAGURE_URL / --url and the network")]
         if exc.code == "EINVALIDTOK":
             return [Line(True, "url", f"{url} answers")]  # the token check below names this problem
         return [Line(True, "url", f"{url} answers"), Line(False, "project", str(exc), "check --project / $PAGURE_PROJECT")]
@@ -166,7 +169,8 @@ def probe_all(settings: Settings, paths: Sequence[str], checks: Sequence[Callabl
 
 def format_line(line: Line, *, colour: bool) -> str:
     word, tint = {True: ("ok", "green"), False: ("problem", "red"), None: ("skipped", "dim")}[line.ok]
-    fix = f"; fix: {line.fix}" if line.fix and line.ok is False else ""
+    told = line.fix in line.message  # a config or network error that already says how to fix it: not twice
+    fix = f"; fix: {line.fix}" if line.fix and line.ok is False and not told else ""
     return f"{paint(word.ljust(7), tint, colour)}  {line.name:<10}  {line.message}{fix}\n"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakepagure import DEFAULT_PROJECT, TokenSpec
+from tests.fakepagure import DEFAULT_PROJECT, ScriptedFaults, TokenSpec
 from tests.sync_support import IN_PROCESS, NOTES, SyncEnv, env  # noqa: F401 - env is a fixture
 
 GOOD_NOTES = NOTES.replace("@ghostuser", "@neal").replace("priority: urgent milestone: 2099-Q1", "")
@@ -78,6 +78,24 @@ def test_unreachable_url_is_a_problem_and_later_checks_are_not_run(env: SyncEnv)
     assert result.code == 2
     found = lines(result.out)
     assert found["url"] == ["problem"] and found["token"] == ["skipped"] and found["owners"] == ["skipped"]
+
+
+@IN_PROCESS
+def test_unreachable_url_says_its_fix_once(env: SyncEnv) -> None:
+    """The network error already names the fix: the line does not repeat it after "; fix:"."""
+    env.url = "http://127.0.0.1:9"
+    url = [line for line in env.run("notes.md", command="check").out.splitlines() if line.startswith("problem  url")]
+    assert len(url) == 1 and url[0].count("and the network") == 1 and "; fix:" not in url[0], url
+
+
+@IN_PROCESS
+def test_check_retries_a_failing_tracker_once_not_like_a_sync(env: SyncEnv) -> None:
+    """Every project read answers 503: check asks twice (one retry for a blip) and says so; a sync would ask 5 times."""
+    env.fake.set_faults(ScriptedFaults(["503"] * 10, method="GET", path_contains=f"/api/0/{DEFAULT_PROJECT}"))
+    env.write("notes.md", GOOD_NOTES)
+    result = env.run("notes.md", command="check")
+    assert result.code == 2 and lines(result.out)["project"] == ["ok", "problem"], result.out
+    assert len([r for r in env.fake.log if r.method == "GET" and r.path == f"/api/0/{DEFAULT_PROJECT}"]) == 2
 
 
 @IN_PROCESS
