@@ -5,7 +5,9 @@ Planning is pure (``add_closes`` turns ``done`` skips into ``close`` decisions);
 around it: a ``closing`` row before the comment, ``closed`` after the close,
 and the comment carries a marker that is looked for before it is ever posted
 again, so a crash at any point never double-comments. A ticket this tool
-closed is never closed again, so one a person reopened stays open. Titles,
+closed is never closed again, so one a person reopened stays open (also when
+the run ended before its ``closed`` row was written: Pagure's own "status
+updated to: Closed" comment after ours shows the close went through). Titles,
 owners and bodies are never touched.
 """
 
@@ -20,6 +22,7 @@ from notes2tickets.sync.plan import CLOSE, SKIP, Decision, Known, Plan
 from notes2tickets.tracker import Tracker
 
 CLOSE_STATUS = "Fixed"
+CLOSED_NOTE = "Issue status updated to: Closed"  # in the comment Pagure adds on every close (pagure-api.md)
 ACLS = ("issue_change_status", "issue_comment")
 
 
@@ -98,13 +101,17 @@ def _close_one(decision: Decision, target: Target, status: Optional[str]) -> Out
                        path=target.source_path(item), line=item.line)
     try:
         issue = target.client.get_issue(issue_id)
-        if issue.status == "Open":
-            if not any(marker(issue_id) in c for c in issue.comments):
+        ours = next((n for n, c in enumerate(issue.comments) if marker(issue_id) in c), None)
+        if issue.status != "Open":
+            message = "(it was already closed)"
+        elif ours is not None and any(CLOSED_NOTE in c for c in issue.comments[ours + 1:]):
+            # Our close went through before the run ended (its row was not written) and a person reopened it since.
+            message = "(reopened since notes2tickets closed it: left open)"
+        else:
+            if ours is None:
                 target.client.add_comment(issue_id, comment(item, issue_id, target))
             target.client.close_issue(issue_id, status)
             message = f"{'as ' + status + ' ' if status else ''}(done in {target.source_path(item)}:{item.line})"
-        else:
-            message = "(it was already closed)"
     except FatalTrackerError:
         raise
     except TrackerError as exc:

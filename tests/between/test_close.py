@@ -130,6 +130,25 @@ def test_interrupted_close_is_finished_without_a_second_comment(env: SyncEnv) ->
 
 
 @IN_PROCESS
+def test_closed_then_reopened_before_the_state_said_closed_stays_open(env: SyncEnv) -> None:
+    """Our comment and close went through, the run died before writing 'closed', a person reopened it: left open."""
+    docs = _setup(env)
+    with StateStore.open(env.state) as store:
+        store.mark_closing(url=env.url, project=env.project, issue_id=docs, fingerprint="x", path="later.md", line=5)
+    issue = env.fake._proj(None).issues[docs]
+    env.fake._add_comment(issue, f"earlier\n\n{marker(docs)}", "bot")
+    env.fake._add_comment(issue, "**Metadata Update from @bot**:\n- Issue status updated to: Closed (was: Open)", "bot")
+    env.fake._add_comment(issue, "**Metadata Update from @neal**:\n- Issue status updated to: Open (was: Closed)", "neal")
+    result = env.run("later.md")
+    assert result.code == 0, result.err
+    assert "reopened since notes2tickets closed it: left open" in result.err + result.out
+    assert _issue(env, docs)["status"] == "Open" and env.fake.count("POST", f"/issue/{docs}/status") == 0
+    with StateStore.open(env.state) as store:
+        assert store.closes(env.url, env.project) == {docs: "closed"}
+    assert "reopened since, so left open" in env.run("later.md", "--dry-run").out
+
+
+@IN_PROCESS
 def test_json_plan_has_close_decision(env: SyncEnv) -> None:
     """The JSON dry run carries decision 'close' with the issue id."""
     docs = _setup(env)

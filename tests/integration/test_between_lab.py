@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
+from notes2tickets.sync.closing import CLOSED_NOTE
 from tests.integration.conftest import Cli, pagure_issues
 from tests.integration.lab import Lab
 
@@ -53,6 +54,9 @@ def test_agenda_paste_close_round_trip(cli: Cli, lab: Lab) -> None:
     after = {i["id"]: i for i in pagure_issues(lab)}
     assert (after[rebuild]["status"], after[rebuild]["close_status"]) == ("Closed", "Fixed")
     assert len(_ours(after[rebuild])) == 1
+    # What tells a closed-then-reopened ticket from one never closed: Pagure's own comment after ours.
+    comments = [c["comment"] for c in after[rebuild]["comments"]]
+    assert any(CLOSED_NOTE in c for c in comments[comments.index(_ours(after[rebuild])[0]) + 1:]), comments
     assert [i["status"] for k, i in after.items() if k != rebuild] == ["Open", "Open"]
     assert len(after) == 3  # nothing filed twice
 
