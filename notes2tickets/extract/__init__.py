@@ -46,10 +46,11 @@ _MARKDOWN_SUFFIXES = NOTE_SUFFIXES + (".mdown", ".mkd", ".mkdn", ".mdwn")
 MAX_NESTING = 100
 # A line opening more than MAX_NESTING lists/quotes, or indented past any
 # sane list depth (4 columns a level).
-_TOO_DEEP = re.compile(
-    r"^(?:[ \t]{%d}|(?:[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)){%d})" % (4 * MAX_NESTING, MAX_NESTING + 1),
-    re.MULTILINE,
-)
+_DEEP_LINE = r"(?:[ \t]{%d}|(?:[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)){%d})" % (4 * MAX_NESTING, MAX_NESTING + 1)
+# The first line, then each line after a newline: a literal "\n" lets the regex engine skip ahead fast,
+# where a MULTILINE "^" is tried at every character.
+_TOO_DEEP_FIRST = re.compile(_DEEP_LINE)
+_TOO_DEEP_LATER = re.compile("\n" + _DEEP_LINE)
 
 
 class ParseResult(NamedTuple):
@@ -94,12 +95,17 @@ def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPT
 
 def _check_nesting(text: str, path: str) -> None:
     """Refuse absurd nesting up front: mistune's cost grows with depth (quadratic in 3.3)."""
-    deep = _TOO_DEEP.search(text)
+    first = _TOO_DEEP_FIRST.match(text)
+    deep = first.start() if first is not None else _later_line_start(_TOO_DEEP_LATER.search(text))
     if deep is not None:
-        line = text.count("\n", 0, deep.start()) + 1
+        line = text.count("\n", 0, deep) + 1
         raise InputError(
             f"{path}: line {line} nests lists or quotes more than {MAX_NESTING} levels deep; flatten them"
         )
+
+
+def _later_line_start(match: re.Match[str] | None) -> int | None:
+    return None if match is None else match.start() + 1  # the line begins after the newline
 
 
 def is_meetbot_text(text: str, path: str) -> bool:

@@ -40,6 +40,7 @@ def normalise_title(title: str) -> str:
     return _NON_WORD.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=4096)  # an item's title, action text and 0.1.0 form are often one string
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:FINGERPRINT_LENGTH]
 
