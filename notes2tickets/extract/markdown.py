@@ -208,9 +208,10 @@ class _Walker:
         elif context.action:
             self._add(text, line, rest, context, lead=tail)
         else:
-            if not context.options:
+            if wrapped and not context.options:  # a one-line item has no later lines to look at
                 self._marker_lines(text.strip().split("\n"), line, skip_first=True)
-            self._inner(rest, _Context(default_owners=context.default_owners, options=context.options))
+            if rest:
+                self._inner(rest, _Context(default_owners=context.default_owners, options=context.options))
 
     def _group(self, text: str, rest: list[dict[str, Any]], context: _Context) -> bool:
         """Handle an item that only labels the list below it; False when it is no label."""
@@ -266,15 +267,14 @@ class _Walker:
         description: str = "", subtasks: bool = False, lead: str = "",
     ) -> None:
         line = min(line, len(self.loc.lines) - 1)  # out-of-order mistune blocks: stay in the file
-        index = len(self.found)
-        self.found.append(Candidate(raw, line + 1))  # placeholder keeps document order
-        described = self._describe(rest, subtasks=subtasks) or description
-        description = "\n\n".join(part for part in (lead, described) if part)
+        index = len(self.found)  # nested items the description holds come after this one
+        described = (self._describe(rest, subtasks=subtasks) if rest else "") or description
+        description = lead + "\n\n" + described if lead and described else lead or described
         in_section = self.action_level is not None or self.pseudo is not None
         rank = (LISTED if in_section else GROUPED) if context.action else MARKED
-        self.found[index] = Candidate(
+        self.found.insert(index, Candidate(
             raw, line + 1, self._section(), done, description, context.owners, rank, context.default_owners
-        )
+        ))
 
     def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool, speakers: bool = False) -> None:
         """Each line of a paragraph that starts with a marker (in an action section: with a speaker tag such

@@ -92,6 +92,8 @@ def parse_metadata(text: str, urls: tuple[str, ...] = ()) -> Metadata:
         text = _STATUS_TAIL.sub("", _STATUS_LEAD.sub("", text))
     if ":" in text or _DUE_WORD.search(text):  # "due 2026-11-20" has no colon
         text = _TOKENS.sub(lambda m: _take(m, found), text)
+    if len(found) == 2 and not found["tags"] and not found["owners"]:
+        return Metadata(_tidy(text), private=private, tracked=tracked, done=done)  # no tokens: most titles
     private = private or found.get("private", [""])[-1].lower() in ("yes", "true")
     return Metadata(
         text=_tidy(text),

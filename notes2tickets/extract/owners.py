@@ -205,6 +205,9 @@ def _take_trailing(text: str, names: list[str]) -> str:
 
 
 def _split(names: str) -> list[str]:
+    if "," not in names and "and" not in names and "&" not in names and "/" not in names and "+" not in names:
+        bare = names.strip()  # one name (most owner phrases): no separator to split on
+        return [bare] if bare else []
     return [n.strip() for n in _SPLIT.split(names) if n.strip()]
 
 
