@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
 
 from notes2tickets.errors import InputError
@@ -22,7 +22,7 @@ from .meetbot import looks_like_meetbot, scan_meetbot
 from .participants import Participants
 from .plain import PlainText
 from .positions import split_lines
-from .reader import NOTE_SUFFIXES, find_notes, read_note
+from .reader import NOTE_SUFFIXES, find_notes, name_and_suffix, read_note
 from .rst import is_rst, rst_to_markdown
 from .wiki import wiki_mode, wiki_to_markdown
 
@@ -110,7 +110,7 @@ def _later_line_start(match: re.Match[str] | None) -> int | None:
 
 def is_meetbot_text(text: str, path: str) -> bool:
     """Plain-text minutes: a non-Markdown file name and meetbot-looking content."""
-    suffix = PurePath(path).suffix.lower()
+    suffix = name_and_suffix(path)[1]
     return suffix not in _MARKDOWN_SUFFIXES and looks_like_meetbot(text)
 
 

@@ -76,6 +76,9 @@ class _Context(NamedTuple):
     options: bool = False  # under "possible actions:": marked lines are options, not items
 
 
+_NOWHERE = _Context()  # an item outside any action list: shared, as a context is never changed
+
+
 class _Walker:
     def __init__(self, lines: list[str], options: ExtractOptions, plain: Callable[[str], PlainText]) -> None:
         self.loc = LineLocator(lines)
@@ -187,7 +190,7 @@ class _Walker:
             return
         first = children[0]
         if first["type"] not in _TEXT:
-            self._inner(children, _Context())
+            self._inner(children, _NOWHERE)
             return
         text = first["text"]
         line = self.loc.text_block(text)
@@ -290,15 +293,15 @@ class _Walker:
             sentence = None if marked or current is not None or "ction" not in row else SENTENCE_MARKER.search(row)
             if marked or sentence:
                 if current:
-                    self._add("\n".join(current), line + start, [], _Context())
+                    self._add("\n".join(current), line + start, [], _NOWHERE)
                 current, start = [row[sentence.end():] if sentence else row], offset
             elif current is not None and continues(current[-1], row):
                 current.append(row)
             elif current is not None:
-                self._add("\n".join(current), line + start, [], _Context())
+                self._add("\n".join(current), line + start, [], _NOWHERE)
                 current = None
         if current:
-            self._add("\n".join(current), line + start, [], _Context())
+            self._add("\n".join(current), line + start, [], _NOWHERE)
 
     def _inner(self, blocks: list[dict[str, Any]], context: _Context) -> None:
         """Blocks nested in an item that is not itself an action item."""
@@ -345,7 +348,7 @@ class _Walker:
             children = item.get("children", [])
             first = children[0] if children else None
             if first is not None and first["type"] in _TEXT and self._is_own_item(first["text"], subtasks):
-                self._item(children, _Context())
+                self._item(children, _NOWHERE)
                 continue
             bullet = f"{number}." if token["attrs"].get("ordered") else "-"
             body = self._describe(children, subtasks=subtasks)
