@@ -24,13 +24,13 @@ from .rows import SPEAKER, continues, has_status, lazy_tail, numbered_rows, owne
 from .render import describe_code, describe_html, indent
 from .tables import read_table
 from .syntax import (
-    RAW_MARKER,
     SENTENCE_MARKER,
     TASK_BOX,
     is_action_heading,
     is_agenda,
     is_by_person,
     is_exact_action_heading,
+    match_marker,
 )
 
 PLUGINS = ("strikethrough",)
@@ -260,7 +260,7 @@ class _Walker:
     def _is_marked(self, text: str) -> bool:
         if not self.options.markers:
             return False
-        match = RAW_MARKER.match(text)
+        match = match_marker(text)
         if match is None:
             return ")" in text[-3:] and has_status(text)
         return bool(text[match.end():].strip().strip("*_"))

@@ -80,7 +80,8 @@ def parse_metadata(text: str, urls: tuple[str, ...] = ()) -> Metadata:
     tracked = _find_tracked(text, urls)
     # Cheap character checks skip the regexes that cannot match (most titles).
     if tracked is not None:
-        text = _TRAILING_REF.sub("", _ISSUE_URL.sub(" ", _REF_GROUP.sub(" ", text)))
+        text = _ISSUE_URL.sub(" ", _REF_GROUP.sub(" ", text))
+        text = _TRAILING_REF.sub("", text) if "#" in text else text  # the regex is tried at every character
     private = False
     if "(" in text or "[" in text or "\U0001f512" in text:
         private = bool(_PRIVATE_WORD.search(text))
@@ -90,7 +91,7 @@ def parse_metadata(text: str, urls: tuple[str, ...] = ()) -> Metadata:
     if _maybe_status(text):
         text, done = _strip_done(text)
         text = _STATUS_TAIL.sub("", _STATUS_LEAD.sub("", text))
-    if ":" in text or _DUE_WORD.search(text):  # "due 2026-11-20" has no colon
+    if ":" in text or ("due" in text.lower() and _DUE_WORD.search(text)):  # "due 2026-11-20" has no colon
         text = _TOKENS.sub(lambda m: _take(m, found), text)
     if len(found) == 2 and not found["tags"] and not found["owners"]:
         return Metadata(_tidy(text), private=private, tracked=tracked, done=done)  # no tokens: most titles

@@ -41,7 +41,14 @@ class LineLocator:
         body = text.strip()
         newline = body.find("\n")
         first = body if newline < 0 else body[:newline].rstrip()
-        return self._locate(first, body.count("\n") + 1 if newline >= 0 else 1, atx=False)
+        span = body.count("\n") + 1 if newline >= 0 else 1
+        lines, cursor = self.lines, self.cursor
+        # Most blocks start on the cursor's line or the next (after a blank line): test those first.
+        for index in (cursor, cursor + 1):
+            if first and index < len(lines) and first in lines[index] and _ends_text_line(lines[index], first):
+                self.cursor = index + span
+                return index
+        return self._locate(first, span, atx=False)
 
     def atx_heading(self, text: str) -> int:
         """Locate an ATX heading line (``## text ##``); advance past it."""

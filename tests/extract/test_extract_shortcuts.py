@@ -6,10 +6,10 @@ import dataclasses
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from notes2tickets.extract import metadata
+from notes2tickets.extract import metadata, syntax
 from notes2tickets.extract.dedup import _replace
 from notes2tickets.model import ActionItem, Meeting
 
@@ -55,3 +55,22 @@ def test_replace_is_dataclasses_replace() -> None:
 def test_action_item_has_no_init_work() -> None:
     """_replace skips __init__: that is only right while ActionItem has no __post_init__ and no slots."""
     assert not hasattr(ActionItem, "__post_init__") and not hasattr(ActionItem, "__slots__")
+
+
+_MARKER_TEXT = st.lists(
+    st.sampled_from(["ACTION", "action", "Action item", "AI", "ai", "TODO", "todo", "To-do", "to do", "#action", "!Action",
+                     "(TODO)", "[Action - Ann]", "[action item: Bo]", "**", "__", "*", "_", " ", "\t", ":", " - ", "(Ann)",
+                     "@ann:", "x", "item to", "Fix it", "\u2013", ")"]),
+    max_size=6,
+).map("".join)
+
+
+@given(_MARKER_TEXT)
+@example("(TODO) fix it")
+@example("**[Action - Ann]** fix it")
+@example(" #action fix it")
+@example("  _TODO_: fix it")
+def test_marker_prefilter_is_the_regex(text: str) -> None:
+    """match_marker finds a marker exactly where RAW_MARKER does."""
+    fast, slow = syntax.match_marker(text), syntax.RAW_MARKER.match(text)
+    assert (fast and fast.span()) == (slow and slow.span())
