@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 # Anything that is not a letter or digit of any script separates words; this
 # drops punctuation, markup characters and emoji in one pass.
 _NON_WORD = re.compile(r"[\W_]+")
+_ASCII_NON_WORD = bytes(code if chr(code).isalnum() else 32 for code in range(256))  # bytes.translate: fast
 
 FINGERPRINT_LENGTH = 16
 
@@ -36,6 +37,8 @@ def normalise_title(title: str) -> str:
     whitespace) into one space, and trim. Owner phrases and metadata tokens
     are removed earlier, when the title is built.
     """
+    if title.isascii():  # NFKC leaves ASCII as it is, casefold is lower(), every non-alphanumeric goes
+        return " ".join(title.lower().encode("ascii").translate(_ASCII_NON_WORD).decode("ascii").split())
     text = unicodedata.normalize("NFKC", title).casefold()
     return _NON_WORD.sub(" ", text).strip()
 

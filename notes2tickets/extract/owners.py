@@ -114,7 +114,10 @@ def _take_lead(text: str, raw: str, names: list[str], participants: Participants
         taken = _take_bold(text, raw, names, participants)
         if taken is not None:
             return taken
+    colon, dash = ":" in text, "-" in text or "\u2013" in text or "\u2014" in text
     for pattern in (_BRACKETED, _MEETBOT, _LEADING_LABEL, _MENTIONS_LEAD, _LEADING_DASH):
+        if (pattern is _LEADING_LABEL and not colon) or (pattern is _LEADING_DASH and not dash):
+            continue  # cheap: a label needs its colon, a dashed lead its dash (both regexes backtrack)
         match = pattern.match(text)
         if match and pattern is _MEETBOT and not _verb_follows(match, text):
             continue
@@ -217,6 +220,8 @@ def _capitalise(text: str) -> str:
 
 def resolve(names: tuple[str, ...], aliases: Mapping[str, str]) -> tuple[str, ...]:
     """Map written names to usernames: alias map first, then a bare nick or Matrix localpart."""
+    if not aliases:  # no alias map (the default): each name is its bare nick or Matrix localpart
+        return tuple(dict.fromkeys(name.lstrip("@").split(":", 1)[0] for name in names))
     resolved: list[str] = []
     for name in names:
         key = name.lower()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from notes2tickets.extract import metadata, syntax
+from notes2tickets.extract import metadata, owners, syntax
 from notes2tickets.extract.dedup import _replace
+from notes2tickets.extract.fingerprint import normalise_title
 from notes2tickets.model import ActionItem, Meeting
 
 # Characters where the fast forms could differ: Unicode spaces, the letters IGNORECASE folds
@@ -74,3 +76,19 @@ def test_marker_prefilter_is_the_regex(text: str) -> None:
     """match_marker finds a marker exactly where RAW_MARKER does."""
     fast, slow = syntax.match_marker(text), syntax.RAW_MARKER.match(text)
     assert (fast and fast.span()) == (slow and slow.span())
+
+
+def _unicode_normalise(title: str) -> str:
+    return re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", title).casefold()).strip()
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+def test_ascii_normalise_is_the_unicode_form(title: str) -> None:
+    """normalise_title's ASCII path gives what NFKC, casefold and the regex give."""
+    assert normalise_title.__wrapped__(title) == _unicode_normalise(title)
+
+
+def test_resolve_without_aliases_is_the_alias_path() -> None:
+    """Without an alias map, owners resolve as through an alias map that maps nobody."""
+    names = ("@Anna", "bob", "@tflink:fedora.im", "Bob", "bob")
+    assert owners.resolve(names, {}) == owners.resolve(names, {"somebody": "else"}) == ("Anna", "bob", "tflink", "Bob")
