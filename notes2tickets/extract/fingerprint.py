@@ -71,11 +71,13 @@ def strip_owner(key: str, names: Sequence[str]) -> str:
     return key
 
 
-def owners_context(owners: Iterable[str]) -> str:
+@lru_cache(maxsize=256)  # the items of a file share a few owners and sections
+def owners_context(owners: tuple[str, ...]) -> str:
     return "owners:" + ",".join(sorted({normalise_title(n) for n in owners}))
 
 
-def section_context(section: Iterable[str]) -> str:
+@lru_cache(maxsize=256)
+def section_context(section: tuple[str, ...]) -> str:
     return "section:" + " > ".join(normalise_title(s) for s in section)
 
 

@@ -20,6 +20,8 @@ _TOKENS = re.compile(
     r")",
     re.IGNORECASE,
 )
+_TAG_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?")
+_OWNER_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _GROUP = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
 _PRIVATE_WORD = re.compile(r"[(\[]\s*(?:private|confidential)\s*[)\]]|\U0001f512", re.IGNORECASE)
 _REF = re.compile(r"(?<![\w&#/])#(\d{1,9})\b")
@@ -154,7 +156,7 @@ def _group(match: re.Match[str], found: dict[str, list[str]]) -> str:
 
 def _take(match: re.Match[str], found: dict[str, list[str]]) -> str:
     if match.group("tags"):
-        found["tags"].extend(t.strip().lower() for t in re.split(r"\s*,\s*(?:and\s+)?", match.group("tags")) if t)
+        found["tags"].extend(t.strip().lower() for t in _TAG_SPLIT.split(match.group("tags")) if t)
     elif match.group("due") and _valid_date(match.group("due")):
         found.setdefault("due", []).append(match.group("due"))
     elif match.group("priority"):
@@ -162,7 +164,7 @@ def _take(match: re.Match[str], found: dict[str, list[str]]) -> str:
     elif match.group("mq") or match.group("milestone"):
         found.setdefault("milestone", []).append((match.group("mq") or match.group("milestone")).strip())
     elif match.group("owners"):
-        names = (n.rstrip(".") for n in re.split(r"\s*(?:,|\band\b|&)\s*", match.group("owners")))
+        names = (n.rstrip(".") for n in _OWNER_SPLIT.split(match.group("owners")))
         found["owners"].extend(n for n in names if n)  # "Owner: Bob." ends a sentence, not the name
     elif match.group("private"):
         found.setdefault("private", []).append(match.group("private"))

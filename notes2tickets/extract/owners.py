@@ -52,6 +52,7 @@ _TENTATIVE = re.compile(
 _LEADING_DASH = re.compile(r"(?P<names>" + _NAMES + r")\s+[-\u2013\u2014]\s+(?=[a-z])")
 _MENTION = re.compile(r"(?<![\w@/.])@(" + _NICK[2:] + r")")
 _SPLIT = re.compile(_JOIN)
+_NICK_SPLIT = re.compile(r"[ ,&]+(?:and )?")  # "sebp SSlater, sjodogne": bold nicks
 
 
 
@@ -143,7 +144,7 @@ def _take_bold(text: str, raw: str, names: list[str], participants: Participants
             return text[label.end():]
     nicks = _BOLD_NICKS.match(raw)
     if nicks:
-        found = [n for n in re.split(r"[ ,&]+(?:and )?", nicks.group("names")) if n]
+        found = [n for n in _NICK_SPLIT.split(nicks.group("names")) if n]
         label = re.match(r"\s*" + r"\W+".join(re.escape(n) for n in found) + r"\s*:?\s+", text)
         nicks_only = all(_nick_like(n) or participants.took_part(n) for n in found)
         if label and nicks_only and plausible(found, allow_words=False):
@@ -167,7 +168,7 @@ def _bold_names(label: str) -> list[str]:
     """"Neal Gompa" is one name; "sebp SSlater sjodogne" (a lower-case word, or more than two) are nicks."""
     words = label.split()
     if len(words) > 2 or any(word[:1].islower() for word in words[1:]):
-        return [word for word in re.split(r"[ ,&]+(?:and )?", label) if word]
+        return [word for word in _NICK_SPLIT.split(label) if word]
     return [label]
 
 
