@@ -52,7 +52,12 @@ class LineLocator:
 
     def atx_heading(self, text: str) -> int:
         """Locate an ATX heading line (``## text ##``); advance past it."""
-        return self._locate(text.strip(), 1, atx=True)
+        needle, cursor = text.strip(), self.cursor
+        line = self.lines[cursor] if cursor < len(self.lines) else ""
+        if needle in line and _matches(line, needle, atx=True, fence=False):
+            self.cursor = cursor + 1  # on the cursor's line, as most headings are
+            return cursor
+        return self._locate(needle, 1, atx=True)
 
     def fenced_code(self, marker: str, raw: str) -> int:
         """Locate a fence line; advance to its closing fence."""
