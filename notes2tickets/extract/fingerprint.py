@@ -89,5 +89,8 @@ def qualified(key: str, context: str) -> str:
 def legacy_forms(title: str, key: str, owners: Iterable[str]) -> list[str]:
     """Fingerprints 0.1.0 may have given this item: its title as is, or with the owner's name in front."""
     forms = [fingerprint(title)]
-    forms.extend(_digest(f"{normalise_title(n)} {key}") for n in owners if normalise_title(n))
+    for name in owners:
+        owner = normalise_title(name)
+        if owner:
+            forms.append(_digest(f"{owner} {key}"))
     return forms

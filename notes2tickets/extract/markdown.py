@@ -77,6 +77,8 @@ class _Context(NamedTuple):
 
 
 _NOWHERE = _Context()  # an item outside any action list: shared, as a context is never changed
+_SECTION_CONTEXTS = {(action, by_person): _Context(action=action, by_person=by_person)
+                     for action in (False, True) for by_person in (False, True)}
 
 
 class _Walker:
@@ -109,7 +111,7 @@ class _Walker:
     def _section_context(self) -> _Context:
         in_section = self.action_level is not None or self.pseudo is not None
         by_person = self.by_person or (self.pseudo is not None and is_by_person(self.pseudo))
-        return _Context(action=in_section and self.options.action_sections, by_person=by_person)
+        return _SECTION_CONTEXTS[in_section and self.options.action_sections, by_person]
 
     def _heading(self, token: dict[str, Any]) -> None:
         text = token["text"]
