@@ -45,8 +45,10 @@ _MARKDOWN_SUFFIXES = NOTE_SUFFIXES + (".mdown", ".mkd", ".mkdn", ".mdwn")
 
 MAX_NESTING = 100
 # A line opening more than MAX_NESTING lists/quotes, or indented past any
-# sane list depth (4 columns a level).
-_DEEP_LINE = r"(?:[ \t]{%d}|(?:[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)){%d})" % (4 * MAX_NESTING, MAX_NESTING + 1)
+# sane list depth (4 columns a level). Blanks after a marker are left to the next
+# level's leading blanks: one way to read a line, so a near miss fails in linear time
+# (">[ \t]*" then "[ \t]*" tried every split of the blanks, exponential in the levels).
+_DEEP_LINE = r"(?:[ \t]{%d}|(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])){%d})" % (4 * MAX_NESTING, MAX_NESTING + 1)
 # The first line, then each line after a newline: a literal "\n" lets the regex engine skip ahead fast,
 # where a MULTILINE "^" is tried at every character.
 _TOO_DEEP_FIRST = re.compile(_DEEP_LINE)
