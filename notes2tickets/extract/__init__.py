@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Callable, NamedTuple, Sequence
 
 from notes2tickets.errors import InputError
@@ -22,7 +22,7 @@ from .meetbot import looks_like_meetbot, scan_meetbot
 from .participants import Participants
 from .plain import PlainText
 from .positions import split_lines
-from .reader import NOTE_SUFFIXES, find_notes, read_note
+from .reader import NOTE_SUFFIXES, find_notes, name_and_suffix, read_note
 from .rst import is_rst, rst_to_markdown
 from .wiki import wiki_mode, wiki_to_markdown
 
@@ -45,11 +45,14 @@ _MARKDOWN_SUFFIXES = NOTE_SUFFIXES + (".mdown", ".mkd", ".mkdn", ".mdwn")
 
 MAX_NESTING = 100
 # A line opening more than MAX_NESTING lists/quotes, or indented past any
-# sane list depth (4 columns a level).
-_TOO_DEEP = re.compile(
-    r"^(?:[ \t]{%d}|(?:[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)){%d})" % (4 * MAX_NESTING, MAX_NESTING + 1),
-    re.MULTILINE,
-)
+# sane list depth (4 columns a level). Blanks after a marker are left to the next
+# level's leading blanks: one way to read a line, so a near miss fails in linear time
+# (">[ \t]*" then "[ \t]*" tried every split of the blanks, exponential in the levels).
+_DEEP_LINE = r"(?:[ \t]{%d}|(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])){%d})" % (4 * MAX_NESTING, MAX_NESTING + 1)
+# The first line, then each line after a newline: a literal "\n" lets the regex engine skip ahead fast,
+# where a MULTILINE "^" is tried at every character.
+_TOO_DEEP_FIRST = re.compile(_DEEP_LINE)
+_TOO_DEEP_LATER = re.compile("\n" + _DEEP_LINE)
 
 
 class ParseResult(NamedTuple):
@@ -94,17 +97,22 @@ def extract_text(text: str, *, path: str, options: ExtractOptions = _DEFAULT_OPT
 
 def _check_nesting(text: str, path: str) -> None:
     """Refuse absurd nesting up front: mistune's cost grows with depth (quadratic in 3.3)."""
-    deep = _TOO_DEEP.search(text)
+    first = _TOO_DEEP_FIRST.match(text)
+    deep = first.start() if first is not None else _later_line_start(_TOO_DEEP_LATER.search(text))
     if deep is not None:
-        line = text.count("\n", 0, deep.start()) + 1
+        line = text.count("\n", 0, deep) + 1
         raise InputError(
             f"{path}: line {line} nests lists or quotes more than {MAX_NESTING} levels deep; flatten them"
         )
 
 
+def _later_line_start(match: re.Match[str] | None) -> int | None:
+    return None if match is None else match.start() + 1  # the line begins after the newline
+
+
 def is_meetbot_text(text: str, path: str) -> bool:
     """Plain-text minutes: a non-Markdown file name and meetbot-looking content."""
-    suffix = PurePath(path).suffix.lower()
+    suffix = name_and_suffix(path)[1]
     return suffix not in _MARKDOWN_SUFFIXES and looks_like_meetbot(text)
 
 

@@ -45,7 +45,7 @@ def build_items(
     """Interpret the text of one candidate: usually one item, two for "A to do x, and B to do y"."""
     if plain.struck and not plain.text.strip(" \t:-"):
         return []  # the whole item is struck through: dropped
-    text, marker_owner = _strip_marker(re.sub(r"\s+", " ", plain.text).strip())
+    text, marker_owner = _strip_marker(" ".join(plain.text.split()))  # whitespace runs as one space
     clauses = split_clauses(strip_attribution(text))
     items = []
     for index, clause in enumerate(clauses):
@@ -122,7 +122,7 @@ def _strip_marker(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _clean_title(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" \t,;:|-\u2013\u2014")
+    text = " ".join(text.split()).strip(" \t,;:|-\u2013\u2014")
     if text.endswith(".") and not text.endswith("..") and " " in text:
         text = text[:-1].rstrip()  # a sentence's full stop is no part of the title
     return text[:1].upper() + text[1:] if text[:1].islower() else text

@@ -24,13 +24,13 @@ from .rows import SPEAKER, continues, has_status, lazy_tail, numbered_rows, owne
 from .render import describe_code, describe_html, indent
 from .tables import read_table
 from .syntax import (
-    RAW_MARKER,
     SENTENCE_MARKER,
     TASK_BOX,
     is_action_heading,
     is_agenda,
     is_by_person,
     is_exact_action_heading,
+    match_marker,
 )
 
 PLUGINS = ("strikethrough",)
@@ -76,6 +76,11 @@ class _Context(NamedTuple):
     options: bool = False  # under "possible actions:": marked lines are options, not items
 
 
+_NOWHERE = _Context()  # an item outside any action list: shared, as a context is never changed
+_SECTION_CONTEXTS = {(action, by_person): _Context(action=action, by_person=by_person)
+                     for action in (False, True) for by_person in (False, True)}
+
+
 class _Walker:
     def __init__(self, lines: list[str], options: ExtractOptions, plain: Callable[[str], PlainText]) -> None:
         self.loc = LineLocator(lines)
@@ -106,7 +111,7 @@ class _Walker:
     def _section_context(self) -> _Context:
         in_section = self.action_level is not None or self.pseudo is not None
         by_person = self.by_person or (self.pseudo is not None and is_by_person(self.pseudo))
-        return _Context(action=in_section and self.options.action_sections, by_person=by_person)
+        return _SECTION_CONTEXTS[in_section and self.options.action_sections, by_person]
 
     def _heading(self, token: dict[str, Any]) -> None:
         text = token["text"]
@@ -187,7 +192,7 @@ class _Walker:
             return
         first = children[0]
         if first["type"] not in _TEXT:
-            self._inner(children, _Context())
+            self._inner(children, _NOWHERE)
             return
         text = first["text"]
         line = self.loc.text_block(text)
@@ -208,9 +213,10 @@ class _Walker:
         elif context.action:
             self._add(text, line, rest, context, lead=tail)
         else:
-            if not context.options:
+            if wrapped and not context.options:  # a one-line item has no later lines to look at
                 self._marker_lines(text.strip().split("\n"), line, skip_first=True)
-            self._inner(rest, _Context(default_owners=context.default_owners, options=context.options))
+            if rest:
+                self._inner(rest, _Context(default_owners=context.default_owners, options=context.options))
 
     def _group(self, text: str, rest: list[dict[str, Any]], context: _Context) -> bool:
         """Handle an item that only labels the list below it; False when it is no label."""
@@ -256,7 +262,7 @@ class _Walker:
     def _is_marked(self, text: str) -> bool:
         if not self.options.markers:
             return False
-        match = RAW_MARKER.match(text)
+        match = match_marker(text)
         if match is None:
             return ")" in text[-3:] and has_status(text)
         return bool(text[match.end():].strip().strip("*_"))
@@ -266,15 +272,14 @@ class _Walker:
         description: str = "", subtasks: bool = False, lead: str = "",
     ) -> None:
         line = min(line, len(self.loc.lines) - 1)  # out-of-order mistune blocks: stay in the file
-        index = len(self.found)
-        self.found.append(Candidate(raw, line + 1))  # placeholder keeps document order
-        described = self._describe(rest, subtasks=subtasks) or description
-        description = "\n\n".join(part for part in (lead, described) if part)
+        index = len(self.found)  # nested items the description holds come after this one
+        described = (self._describe(rest, subtasks=subtasks) if rest else "") or description
+        description = lead + "\n\n" + described if lead and described else lead or described
         in_section = self.action_level is not None or self.pseudo is not None
         rank = (LISTED if in_section else GROUPED) if context.action else MARKED
-        self.found[index] = Candidate(
+        self.found.insert(index, Candidate(
             raw, line + 1, self._section(), done, description, context.owners, rank, context.default_owners
-        )
+        ))
 
     def _marker_lines(self, rows: list[str], line: int, *, skip_first: bool, speakers: bool = False) -> None:
         """Each line of a paragraph that starts with a marker (in an action section: with a speaker tag such
@@ -290,15 +295,15 @@ class _Walker:
             sentence = None if marked or current is not None or "ction" not in row else SENTENCE_MARKER.search(row)
             if marked or sentence:
                 if current:
-                    self._add("\n".join(current), line + start, [], _Context())
+                    self._add("\n".join(current), line + start, [], _NOWHERE)
                 current, start = [row[sentence.end():] if sentence else row], offset
             elif current is not None and continues(current[-1], row):
                 current.append(row)
             elif current is not None:
-                self._add("\n".join(current), line + start, [], _Context())
+                self._add("\n".join(current), line + start, [], _NOWHERE)
                 current = None
         if current:
-            self._add("\n".join(current), line + start, [], _Context())
+            self._add("\n".join(current), line + start, [], _NOWHERE)
 
     def _inner(self, blocks: list[dict[str, Any]], context: _Context) -> None:
         """Blocks nested in an item that is not itself an action item."""
@@ -345,7 +350,7 @@ class _Walker:
             children = item.get("children", [])
             first = children[0] if children else None
             if first is not None and first["type"] in _TEXT and self._is_own_item(first["text"], subtasks):
-                self._item(children, _Context())
+                self._item(children, _NOWHERE)
                 continue
             bullet = f"{number}." if token["attrs"].get("ordered") else "-"
             body = self._describe(children, subtasks=subtasks)

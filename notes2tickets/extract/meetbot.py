@@ -14,7 +14,7 @@ from notes2tickets.model import ExtractOptions
 
 from .dedup import LISTED, MARKED
 from .items import Candidate
-from .syntax import RAW_MARKER, is_action_heading, is_by_person
+from .syntax import is_action_heading, is_by_person, match_marker
 
 _RULE = re.compile(r"\s*(?:-{3,}|={3,})\s*$")
 _BULLET = re.compile(r"(?P<indent>[ \t]*)[*+-][ \t]+(?P<text>\S.*)$")
@@ -61,13 +61,13 @@ def scan_meetbot(lines: list[str], options: ExtractOptions) -> MeetbotScan:
         log = _LOG_ACTION.match(row) if options.markers and not bullet else None
         if bullet and by_person and not bullet.group("indent"):
             person = _person(bullet.group("text"))
-        elif bullet and (in_actions or (options.markers and RAW_MARKER.match(bullet.group("text")))):
+        elif bullet and (in_actions or (options.markers and match_marker(bullet.group("text")))):
             text, index = _continued(lines, index, bullet.group("text"), len(bullet.group("indent")))
             rank = LISTED if in_actions else MARKED
             found.append(Candidate(text, index_line(index, text), section, owners=person if by_person else (), rank=rank))
         elif log:
             found.append(Candidate(log.group("text"), index + 1, section))
-        elif options.markers and not bullet and RAW_MARKER.match(row) and row.strip():
+        elif options.markers and not bullet and match_marker(row) and row.strip():
             text, index = _continued(lines, index, row.strip(), len(row) - len(row.lstrip()))
             found.append(Candidate(text, index_line(index, text), section))
         index += 1

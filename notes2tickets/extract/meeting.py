@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 
 from notes2tickets.model import Meeting
+
+from .reader import name_and_suffix
 
 _FRONT_MATTER_END = ("---", "...")
 _FM_FIELD = re.compile(r"^(title|date)\s*:\s*(.*?)\s*$", re.IGNORECASE)
@@ -66,7 +67,7 @@ def find_date(text: str) -> str | None:
 def make_meeting(front: dict[str, str], h1: str | None, path: str) -> Meeting:
     """Combine the sources: front matter first, then the file name, then the H1."""
     title = front.get("title") or h1
-    date = find_date(front.get("date", "")) or find_date(PurePath(path).name)
+    date = find_date(front.get("date", "")) or find_date(name_and_suffix(path)[0])
     if date is None and h1:
         date = find_date(h1)
     return Meeting(title=title or None, date=date)

@@ -52,6 +52,7 @@ _TENTATIVE = re.compile(
 _LEADING_DASH = re.compile(r"(?P<names>" + _NAMES + r")\s+[-\u2013\u2014]\s+(?=[a-z])")
 _MENTION = re.compile(r"(?<![\w@/.])@(" + _NICK[2:] + r")")
 _SPLIT = re.compile(_JOIN)
+_NICK_SPLIT = re.compile(r"[ ,&]+(?:and )?")  # "sebp SSlater, sjodogne": bold nicks
 
 
 
@@ -114,7 +115,10 @@ def _take_lead(text: str, raw: str, names: list[str], participants: Participants
         taken = _take_bold(text, raw, names, participants)
         if taken is not None:
             return taken
+    colon, dash = ":" in text, "-" in text or "\u2013" in text or "\u2014" in text
     for pattern in (_BRACKETED, _MEETBOT, _LEADING_LABEL, _MENTIONS_LEAD, _LEADING_DASH):
+        if (pattern is _LEADING_LABEL and not colon) or (pattern is _LEADING_DASH and not dash):
+            continue  # cheap: a label needs its colon, a dashed lead its dash (both regexes backtrack)
         match = pattern.match(text)
         if match and pattern is _MEETBOT and not _verb_follows(match, text):
             continue
@@ -140,7 +144,7 @@ def _take_bold(text: str, raw: str, names: list[str], participants: Participants
             return text[label.end():]
     nicks = _BOLD_NICKS.match(raw)
     if nicks:
-        found = [n for n in re.split(r"[ ,&]+(?:and )?", nicks.group("names")) if n]
+        found = [n for n in _NICK_SPLIT.split(nicks.group("names")) if n]
         label = re.match(r"\s*" + r"\W+".join(re.escape(n) for n in found) + r"\s*:?\s+", text)
         nicks_only = all(_nick_like(n) or participants.took_part(n) for n in found)
         if label and nicks_only and plausible(found, allow_words=False):
@@ -164,7 +168,7 @@ def _bold_names(label: str) -> list[str]:
     """"Neal Gompa" is one name; "sebp SSlater sjodogne" (a lower-case word, or more than two) are nicks."""
     words = label.split()
     if len(words) > 2 or any(word[:1].islower() for word in words[1:]):
-        return [word for word in re.split(r"[ ,&]+(?:and )?", label) if word]
+        return [word for word in _NICK_SPLIT.split(label) if word]
     return [label]
 
 
@@ -205,6 +209,9 @@ def _take_trailing(text: str, names: list[str]) -> str:
 
 
 def _split(names: str) -> list[str]:
+    if "," not in names and "and" not in names and "&" not in names and "/" not in names and "+" not in names:
+        bare = names.strip()  # one name (most owner phrases): no separator to split on
+        return [bare] if bare else []
     return [n.strip() for n in _SPLIT.split(names) if n.strip()]
 
 
@@ -214,6 +221,8 @@ def _capitalise(text: str) -> str:
 
 def resolve(names: tuple[str, ...], aliases: Mapping[str, str]) -> tuple[str, ...]:
     """Map written names to usernames: alias map first, then a bare nick or Matrix localpart."""
+    if not aliases:  # no alias map (the default): each name is its bare nick or Matrix localpart
+        return tuple(dict.fromkeys(name.lstrip("@").split(":", 1)[0] for name in names))
     resolved: list[str] = []
     for name in names:
         key = name.lower()

@@ -13,6 +13,7 @@ their text later.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # What may stand before a block's text on its first line: indentation,
 # block-quote markers and list markers (possibly several, "> - 1. text").
@@ -40,11 +41,23 @@ class LineLocator:
         body = text.strip()
         newline = body.find("\n")
         first = body if newline < 0 else body[:newline].rstrip()
-        return self._locate(first, body.count("\n") + 1 if newline >= 0 else 1, atx=False)
+        span = body.count("\n") + 1 if newline >= 0 else 1
+        lines, cursor = self.lines, self.cursor
+        # Most blocks start on the cursor's line or the next (after a blank line): test those first.
+        for index in (cursor, cursor + 1):
+            if first and index < len(lines) and first in lines[index] and _ends_text_line(lines[index], first):
+                self.cursor = index + span
+                return index
+        return self._locate(first, span, atx=False)
 
     def atx_heading(self, text: str) -> int:
         """Locate an ATX heading line (``## text ##``); advance past it."""
-        return self._locate(text.strip(), 1, atx=True)
+        needle, cursor = text.strip(), self.cursor
+        line = self.lines[cursor] if cursor < len(self.lines) else ""
+        if needle in line and _matches(line, needle, atx=True, fence=False):
+            self.cursor = cursor + 1  # on the cursor's line, as most headings are
+            return cursor
+        return self._locate(needle, 1, atx=True)
 
     def fenced_code(self, marker: str, raw: str) -> int:
         """Locate a fence line; advance to its closing fence."""
@@ -65,15 +78,31 @@ class LineLocator:
 
     def _scan(self, needle: str, indexes: range, atx: bool, fence: bool) -> int | None:
         lines = self.lines
-        plain = not atx and not fence and needle
+        if not atx and not fence and needle:
+            for index in indexes:
+                line = lines[index]
+                # Substring test first: it rejects almost every wrong line in C.
+                if needle in line and _ends_text_line(line, needle):
+                    return index
+            return None
         for index in indexes:
-            line = lines[index]
-            # Substring test first: it rejects almost every wrong line in C.
-            if plain and needle not in line:
-                continue
-            if _matches(line, needle, atx=atx, fence=fence):
+            if (not atx or needle in lines[index]) and _matches(lines[index], needle, atx=atx, fence=fence):
                 return index
         return None
+
+
+def _ends_text_line(line: str, needle: str) -> bool:
+    """A text block's first line: ``line`` ends with ``needle`` after nothing but container markup."""
+    body = line.rstrip()
+    if not body.endswith(needle):
+        return False
+    return len(body) == len(needle) or _is_container_prefix(body[: len(body) - len(needle)])
+
+
+@lru_cache(maxsize=1024)  # a few prefixes ("- ", "  * ", "> 1. ") stand before most blocks
+def _is_container_prefix(head: str) -> bool:
+    matched = _CONTAINER_PREFIX.match(head)
+    return matched is not None and matched.end() == len(head)
 
 
 def _matches(line: str, needle: str, *, atx: bool, fence: bool) -> bool:
@@ -83,11 +112,6 @@ def _matches(line: str, needle: str, *, atx: bool, fence: bool) -> bool:
     if atx:
         prefix_match = _ATX_PREFIX.match(line)
         return prefix_match is not None and needle in line[prefix_match.end():]
-    body = line.rstrip()
     if not needle:
-        return not body.strip(" \t>-*+")
-    if not body.endswith(needle):
-        return False
-    head = body[: len(body) - len(needle)]
-    matched = _CONTAINER_PREFIX.match(head)
-    return matched is not None and matched.end() == len(head)
+        return not line.rstrip().strip(" \t>-*+")
+    return _ends_text_line(line, needle)

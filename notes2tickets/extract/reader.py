@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePath
 from typing import Sequence
 
 from notes2tickets.errors import InputError
@@ -14,6 +15,13 @@ NOTE_SUFFIXES = (".md", ".markdown")
 _SNIFF_BYTES = 8192
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+@lru_cache(maxsize=16)  # asked three or four times for each file read (its kind, its meeting's date)
+def name_and_suffix(path: str) -> tuple[str, str]:
+    """The file name of ``path`` and its lower-cased suffix, as ``PurePath`` reads them."""
+    pure = PurePath(path)
+    return pure.name, pure.suffix.lower()
 
 
 def find_notes(paths: Sequence[str]) -> tuple[list[Path], list[InputError]]:

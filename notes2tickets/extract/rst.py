@@ -10,7 +10,8 @@ rest.
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
+
+from .reader import name_and_suffix
 
 RST_SUFFIXES = (".rst", ".rest")
 _ADORNMENT = re.compile(r"^([=\-`:'\"~^_*+#<>.])\1{2,}[ \t]*$")
@@ -31,7 +32,7 @@ _ENOUGH_SIGNS = 2
 
 def is_rst(text: str, path: str) -> bool:
     """A ``.rst`` file, or a file showing reStructuredText constructs no Markdown uses."""
-    if PurePath(path).suffix.lower() in RST_SUFFIXES:
+    if name_and_suffix(path)[1] in RST_SUFFIXES:
         return True
     if not text.startswith((".. ", ":")) and not _has_hint(text):
         return False  # cheap: most Markdown has none of these

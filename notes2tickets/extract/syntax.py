@@ -29,6 +29,15 @@ RAW_MARKER = re.compile(
     r"|" + _BOXED_WORD + _EMPH + r"?[ \t]+(?=\S)|" + _BOXED_OWNER.replace("?P<boxed>", "?:") + "|" + _ITEM_TO +
     r")"
 )
+# What a marker starts with, after blanks and emphasis: "#action", "!action", a word, "(TODO)", "[Action - X]".
+_MARKER_STARTS = frozenset("#!aAtT([")
+
+
+def match_marker(text: str) -> re.Match[str] | None:
+    """``RAW_MARKER.match(text)``, after a cheap test of the first character (most lines hold no marker)."""
+    return RAW_MARKER.match(text) if text.lstrip(" \t*_")[:1] in _MARKER_STARTS else None
+
+
 # The same marker in plain text (markup already gone), for removal from titles.
 PLAIN_MARKER = re.compile(
     r"\s*(?:[#!](?i:action)\b:?|" + _WORD + _OWNER + r"\s*(?::|[-\u2013\u2014](?=\s)|(?<=[)\]])(?=\s))"

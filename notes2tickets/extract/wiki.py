@@ -9,7 +9,8 @@ that merely uses ``== Actions ==`` lines as headings gets only those rewritten.
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
+
+from .reader import name_and_suffix
 
 WIKI_SUFFIXES = (".wiki", ".mediawiki", ".mw")
 _HEADING = re.compile(r"^(={1,6})[ \t]*([^=\n].*?)[ \t]*\1[ \t]*$")
@@ -25,7 +26,7 @@ _URL_LINK = re.compile(r"\[(https?://[^\s\]]+)[ \t]+([^\]\n]+)\]")
 
 def wiki_mode(text: str, path: str) -> str:
     """"wiki" for wiki markup, "headings" for Markdown with ``== X ==`` headings, "" for neither."""
-    if PurePath(path).suffix.lower() in WIKI_SUFFIXES:
+    if name_and_suffix(path)[1] in WIKI_SUFFIXES:
         return "wiki"
     if "==" not in text or _HEADING_HINT.search(text) is None:
         return ""

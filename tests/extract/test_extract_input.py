@@ -131,6 +131,15 @@ def test_ten_thousand_deep_quotes() -> None:
         extract_text(">" * 10_000 + " - [ ] x\n", path="q.md")
 
 
+def test_spaced_markers_after_an_indent_are_checked_quickly() -> None:
+    """Quote markers with blanks between them, after an indent, are counted in linear time (no backtracking)."""
+    started = time.monotonic()
+    assert extract_text(" " * 50 + "> " * 40 + "TODO: near the limit\n", path="q.md") == []  # quoted: no item
+    with pytest.raises(InputError, match=r"^q\.md: line 2 nests lists or quotes more than 100 levels deep"):
+        extract_text("x\n" + " " * 50 + ">  - " * 60 + "x\n", path="q.md")
+    assert time.monotonic() - started < 10
+
+
 def test_fifty_levels_parse_with_exact_lines() -> None:
     """Deep but sane nesting (50 levels) parses; every task reports its own line (mistune caps depth)."""
     text = "".join("  " * depth + f"- TODO: level {depth}\n" for depth in range(50))
