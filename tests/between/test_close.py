@@ -114,14 +114,20 @@ def test_missing_acl_stops_before_any_comment(env: SyncEnv) -> None:
     assert _ours(_issue(env, docs)) == [] and _issue(env, docs)["status"] == "Open"
 
 
-@IN_PROCESS
-def test_interrupted_close_is_finished_without_a_second_comment(env: SyncEnv) -> None:
-    """State says 'closing' and our comment is there (crash after the comment): the next run only closes."""
+def _died_after_our_comment(env: SyncEnv) -> tuple:
+    """State says 'closing' and our comment is on the ticket: a run died after posting it. (id, the fake's issue)"""
     docs = _setup(env)
     with StateStore.open(env.state) as store:
         store.mark_closing(url=env.url, project=env.project, issue_id=docs, fingerprint="x", path="later.md", line=5)
     issue = env.fake._proj(None).issues[docs]
     env.fake._add_comment(issue, f"earlier\n\n{marker(docs)}", "bot")
+    return docs, issue
+
+
+@IN_PROCESS
+def test_interrupted_close_is_finished_without_a_second_comment(env: SyncEnv) -> None:
+    """State says 'closing' and our comment is there (crash after the comment): the next run only closes."""
+    docs, _ = _died_after_our_comment(env)
     assert env.run("later.md").code == 0
     after = _issue(env, docs)
     assert after["status"] == "Closed" and len(_ours(after)) == 1
@@ -132,11 +138,7 @@ def test_interrupted_close_is_finished_without_a_second_comment(env: SyncEnv) ->
 @IN_PROCESS
 def test_closed_then_reopened_before_the_state_said_closed_stays_open(env: SyncEnv) -> None:
     """Our comment and close went through, the run died before writing 'closed', a person reopened it: left open."""
-    docs = _setup(env)
-    with StateStore.open(env.state) as store:
-        store.mark_closing(url=env.url, project=env.project, issue_id=docs, fingerprint="x", path="later.md", line=5)
-    issue = env.fake._proj(None).issues[docs]
-    env.fake._add_comment(issue, f"earlier\n\n{marker(docs)}", "bot")
+    docs, issue = _died_after_our_comment(env)
     env.fake._add_comment(issue, "**Metadata Update from @bot**:\n- Issue status updated to: Closed (was: Open)", "bot")
     env.fake._add_comment(issue, "**Metadata Update from @neal**:\n- Issue status updated to: Open (was: Closed)", "neal")
     result = env.run("later.md")
