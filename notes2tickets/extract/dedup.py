@@ -36,6 +36,11 @@ _MIN_WORDS = 3
 _MAX_PAIRS = 500  # restatements are looked for in files of ordinary size only
 
 _FIELDS = frozenset(field.name for field in dataclasses.fields(ActionItem))
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(ActionItem) if f.default is not dataclasses.MISSING}
+_FACTORIES = {
+    f.name: f.default_factory for f in dataclasses.fields(ActionItem) if f.default_factory is not dataclasses.MISSING
+}
+_REQUIRED = _FIELDS - _DEFAULTS.keys() - _FACTORIES.keys()
 
 # How an item was found: a marker or task box anywhere, a list under a group label ("Follow ups:"),
 # a list under an action heading. Repeats keep the place of the most deliberate listing.
@@ -158,6 +163,21 @@ def _combine(kept: ActionItem, later: ActionItem) -> ActionItem:
         private=kept.private or later.private,
         tracked=kept.tracked if kept.tracked is not None else later.tracked,
     )
+
+
+def make_item(**fields: Any) -> ActionItem:
+    """``ActionItem(**fields)`` without the frozen ``__init__``: the same item, several times faster (see
+    ``_replace``; a test checks both)."""
+    if not _FIELDS.issuperset(fields) or not _REQUIRED.issubset(fields):
+        raise TypeError(f"ActionItem fields: unknown {sorted(set(fields) - _FIELDS)}, missing {sorted(_REQUIRED - set(fields))}")
+    item = object.__new__(ActionItem)
+    values = item.__dict__
+    values.update(_DEFAULTS)
+    for name, factory in _FACTORIES.items():
+        if name not in fields:
+            values[name] = factory()
+    values.update(fields)
+    return item
 
 
 def _replace(item: ActionItem, **changes: Any) -> ActionItem:

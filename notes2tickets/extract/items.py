@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from notes2tickets.model import ActionItem, ExtractOptions, Meeting
 
-from .dedup import MARKED
+from .dedup import MARKED, make_item
 from .fingerprint import fingerprint, normalise_title
 from .metadata import is_token_line, parse_metadata, strip_attribution
 from .owners import resolve, split_clauses, split_owners
@@ -77,7 +77,7 @@ def _build_one(
     if key in NOT_ITEMS or is_review_entry(title) or is_remark(title) or question:
         return None
     short, description = _limit(title, rest)
-    return ActionItem(
+    return make_item(
         title=short,
         path=path,
         line=candidate.line,

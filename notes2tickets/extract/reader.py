@@ -19,9 +19,14 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 @lru_cache(maxsize=16)  # asked three or four times for each file read (its kind, its meeting's date)
 def name_and_suffix(path: str) -> tuple[str, str]:
-    """The file name of ``path`` and its lower-cased suffix, as ``PurePath`` reads them."""
-    pure = PurePath(path)
-    return pure.name, pure.suffix.lower()
+    """The file name of ``path`` and its lower-cased suffix, as ``PurePath`` reads them (string operations:
+    building a ``PurePath`` cost more than reading a small file; a test compares the two)."""
+    name = os.path.basename(path.rstrip(os.sep))
+    if name in (".", ".."):  # PurePath drops "." parts and keeps "..": leave such paths to it
+        pure = PurePath(path)
+        return pure.name, pure.suffix.lower()
+    dot = name.rfind(".")
+    return name, name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def find_notes(paths: Sequence[str]) -> tuple[list[Path], list[InputError]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from notes2tickets.errors import EXIT_FAILED, InputError
 from notes2tickets.extract import extract_file, extract_text, find_notes, parse_paths
+from notes2tickets.extract.reader import read_note
 from notes2tickets.model import ExtractOptions
 
 
@@ -207,3 +209,26 @@ def test_unterminated_fence_is_reported_and_the_run_goes_on(tmp_path: Path) -> N
         f"{notes}: line 5 opens a code fence that is never closed, so nothing after it is read; close the fence"
     ]
     assert result.errors == []
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 65536, 200_000])
+def test_read_note_reads_whole_files(tmp_path: Path, size: int) -> None:
+    """A file is read whole, whatever its size."""
+    path = tmp_path / "n.md"
+    text = ("x" * 99 + "\n") * (size // 100) + "y" * (size % 100)
+    path.write_text(text, encoding="utf-8")
+    assert read_note(path, max_bytes=1 << 20, display="n.md") == text
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
+def test_read_note_reads_files_that_report_no_size() -> None:
+    """A regular file whose size says 0 (procfs) is read to its end all the same."""
+    assert os.stat("/proc/self/status").st_size == 0
+    assert "Name:" in read_note(Path("/proc/self/status"), max_bytes=1 << 20, display="status")
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
+def test_read_note_refuses_more_than_the_limit_whatever_the_size_says() -> None:
+    """More bytes than the limit are refused, even from a file that reports a smaller size."""
+    with pytest.raises(InputError, match=r"^status: file is too large"):
+        read_note(Path("/proc/self/status"), max_bytes=10, display="status")

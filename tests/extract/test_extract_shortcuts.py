@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import unicodedata
+from pathlib import Path, PurePath
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+import notes2tickets.extract as extract
+from notes2tickets.errors import InputError
 from notes2tickets.extract import metadata, owners, syntax
-from notes2tickets.extract.dedup import _replace
+from notes2tickets.extract.dedup import _replace, make_item
+from notes2tickets.extract.reader import name_and_suffix
 from notes2tickets.extract.fingerprint import normalise_title
 from notes2tickets.model import ActionItem, Meeting
 
@@ -54,6 +59,18 @@ def test_replace_is_dataclasses_replace() -> None:
         _replace(item, owner="bob")
 
 
+def test_make_item_is_the_constructor() -> None:
+    """make_item gives the item ActionItem(...) gives, defaults included, and refuses unknown or missing fields."""
+    fields = {"title": "Fix it", "path": "n.md", "line": 3, "fingerprint": "f", "assignees": ("bob",), "due": "2024-01-02"}
+    fast, slow = make_item(**fields), ActionItem(**fields)
+    assert fast == slow and dataclasses.asdict(fast) == dataclasses.asdict(slow) and hash(fast) == hash(slow)
+    assert make_item(**fields, meeting=Meeting("M")) == ActionItem(**fields, meeting=Meeting("M"))
+    with pytest.raises(TypeError, match="unknown \\['owner'\\]"):
+        make_item(**fields, owner="bob")
+    with pytest.raises(TypeError, match="missing \\['line'\\]"):
+        make_item(title="Fix it", path="n.md", fingerprint="f")
+
+
 def test_action_item_has_no_init_work() -> None:
     """_replace skips __init__: that is only right while ActionItem has no __post_init__ and no slots."""
     assert not hasattr(ActionItem, "__post_init__") and not hasattr(ActionItem, "__slots__")
@@ -92,3 +109,41 @@ def test_resolve_without_aliases_is_the_alias_path() -> None:
     """Without an alias map, owners resolve as through an alias map that maps nobody."""
     names = ("@Anna", "bob", "@tflink:fedora.im", "Bob", "bob")
     assert owners.resolve(names, {}) == owners.resolve(names, {"somebody": "else"}) == ("Anna", "bob", "tflink", "Bob")
+
+
+_PATH_PART = st.sampled_from(["a", "a.md", "N.MD", ".md", "a.", "..", ".", "x.tar.gz", "b..md", "no.te.Markdown", " .md", "a.md "])
+
+
+@given(st.lists(_PATH_PART, min_size=1, max_size=4), st.sampled_from(["", "/", "./"]), st.sampled_from(["", "/", "//"]))
+def test_name_and_suffix_is_purepath(parts: list[str], lead: str, trail: str) -> None:
+    """The string form of a path's name and suffix is what PurePath says."""
+    path = lead + "/".join(parts) + trail
+    pure = PurePath(path)
+    assert name_and_suffix.__wrapped__(path) == (pure.name, pure.suffix.lower())
+
+
+def _deep_line_slow(text: str) -> int | None:
+    """The first too-deep line by the two exact regexes alone, without the prefilter."""
+    first = extract._TOO_DEEP_FIRST.match(text)
+    if first is not None:
+        return 1
+    later = extract._TOO_DEEP_LATER.search(text)
+    return None if later is None else text.count("\n", 0, later.start() + 1) + 1
+
+
+_DEEP_LINES = st.sampled_from([
+    "text", "- item", "-" * 150, "1. " * 60, "> " * 120 + "quote", "- " * 101 + "x", "- " * 100 + "x",
+    " " * 400 + "code", "\t" * 100 + "x", "> - " * 51 + "x", "1) " * 101 + "x", ">" * 101 + "x", ">" * 100 + "x", "",
+])
+
+
+@given(st.lists(_DEEP_LINES, min_size=1, max_size=6))
+def test_nesting_prefilter_is_the_regex(lines: list[str]) -> None:
+    """The cheap prefilter never hides a too-deep line: the same line is refused as by the exact regexes."""
+    text = "\n".join(lines) + "\n"
+    expected = _deep_line_slow(text)
+    if expected is None:
+        extract._check_nesting(text, "n.md")
+    else:
+        with pytest.raises(InputError, match=f"^n.md: line {expected} nests"):
+            extract._check_nesting(text, "n.md")
