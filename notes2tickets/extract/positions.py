@@ -40,14 +40,17 @@ class LineLocator:
         """Locate a paragraph / setext heading / indented code; advance past it."""
         body = text.strip()
         newline = body.find("\n")
-        first = body if newline < 0 else body[:newline].rstrip()
-        span = body.count("\n") + 1 if newline >= 0 else 1
-        lines, cursor = self.lines, self.cursor
-        # Most blocks start on the cursor's line or the next (after a blank line): test those first.
-        for index in (cursor, cursor + 1):
-            if first and index < len(lines) and first in lines[index] and _ends_text_line(lines[index], first):
-                self.cursor = index + span
-                return index
+        if newline < 0:
+            first, span = body, 1
+        else:
+            first, span = body[:newline].rstrip(), body.count("\n", newline) + 1
+        if first:
+            # Most blocks start on the cursor's line or the next (after a blank line): test those first.
+            lines, cursor = self.lines, self.cursor
+            for index in (cursor, cursor + 1):
+                if index < len(lines) and _ends_text_line(lines[index], first):
+                    self.cursor = index + span
+                    return index
         return self._locate(first, span, atx=False)
 
     def atx_heading(self, text: str) -> int:
