@@ -19,6 +19,7 @@ from notes2tickets.errors import ConfigError, InputError
 from notes2tickets.git import hookscript
 from notes2tickets.hooks import commands as hooks
 from tests.git.test_changes import ZERO, commit, git, init_repo, write
+from tests.hooks.settle import settled
 
 FOREIGN = "#!/bin/sh\nprintf '%s|' \"$@\" >> \"$(dirname \"$0\")/../foreign-ran\"\necho >> \"$(dirname \"$0\")/../foreign-ran\"\n"
 
@@ -71,35 +72,11 @@ def started(proof: Path) -> int:
     return len(proof.read_text().splitlines()) if proof.exists() else 0
 
 
-HANDED_OFF = "filing continues in the background"
-
-
 def run_git(repo: Path, *args: str, env: Optional[dict[str, str]] = None, settle: bool = True) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, **(env or {})}
     started = time.time()
     done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, env=full, check=False)
     return settled(repo, done, full, started) if settle else done
-
-
-def settled(repo: Path, done: subprocess.CompletedProcess[str], env: dict[str, str],
-            started: float) -> subprocess.CompletedProcess[str]:
-    """On a busy machine the hook may hand its work to the background worker (its 3 s budget): then wait for the
-    worker and give back what the hook prints when the worker is done in time, its report for the hand-off line.
-    test_hook_budget checks the hand-off itself (``settle=False``)."""
-    if HANDED_OFF not in done.stderr:
-        return done
-    from notes2tickets.state import queue
-
-    state = Path(env.get("NOTES2TICKETS_STATE") or repo / ".git" / "notes2tickets" / "state.sqlite3")
-    report = queue.report_path(state)
-    end = time.monotonic() + 90
-    while time.monotonic() < end and not (queue.worker_pid(state) is None and (
-            queue.waiting(state) == 0 or (report.exists() and report.stat().st_mtime >= started - 1))):
-        time.sleep(0.1)
-    said = io.StringIO()
-    queue.show_report(state, said)
-    kept = "".join(line for line in done.stderr.splitlines(keepends=True) if HANDED_OFF not in line)
-    return subprocess.CompletedProcess(done.args, done.returncode, done.stdout, kept + said.getvalue())
 
 
 def commit_all(repo: Path, message: str = "change", env: Optional[dict[str, str]] = None,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 from typing import List
 
 import pytest
 
+from tests.hooks.settle import settled
 from tests.integration.conftest import Cli, pagure_issues
 from tests.integration.lab import Lab
 
@@ -27,8 +29,10 @@ def git(repo: Path, *args: str, cli: Cli) -> subprocess.CompletedProcess:
 
 
 def commit(repo: Path, cli: Cli, message: str) -> subprocess.CompletedProcess:
+    """git commit; on a busy machine the hook may hand its filing to the background worker: then wait for it."""
     assert git(repo, "add", "-A", cli=cli).returncode == 0
-    return git(repo, "commit", "-q", "-m", message, cli=cli)
+    started = time.time()
+    return settled(repo, git(repo, "commit", "-q", "-m", message, cli=cli), cli.environ(), started)
 
 
 def titles(lab: Lab) -> List[str]:
